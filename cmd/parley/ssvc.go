@@ -1,0 +1,4 @@
+package main
+
+// ssvcCommands lists the ssvc subcommands (issue 6).
+func ssvcCommands() []command { return nil }
