@@ -29,6 +29,16 @@ CREATE TABLE sessions (
 );
 CREATE INDEX sessions_user ON sessions(user_id);
 
+-- One-time links: instance setup, invitations and password resets.
+CREATE TABLE user_links (
+	hash TEXT PRIMARY KEY,
+	kind TEXT NOT NULL CHECK (kind IN ('setup', 'invite', 'reset')),
+	user_id BIGINT REFERENCES users(id) ON DELETE CASCADE,
+	created_at {{ts}} NOT NULL,
+	expires_at {{ts}} NOT NULL,
+	used_at {{ts}}
+);
+
 CREATE TABLE api_tokens (
 	id {{id}},
 	user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
