@@ -81,3 +81,15 @@ func enqueue(ctx context.Context, tx *sql.Tx, now time.Time, kind string, payloa
 	_, err := jobs.Enqueue(ctx, tx, now, kind, payload, jobs.Options{})
 	return err
 }
+
+// Purge deletes expired sessions and spent or expired one-time links.
+func (s *Service) Purge(ctx context.Context) error {
+	now := s.clock()
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < $1 OR last_seen_at < $2`, now, now.Add(-s.cfg.SessionIdle)); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM user_links WHERE expires_at < $1 OR used_at IS NOT NULL`, now)
+		return err
+	})
+}

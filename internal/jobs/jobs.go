@@ -152,3 +152,17 @@ func Counts(ctx context.Context, q store.Querier) (map[string]int, error) {
 	}
 	return m, rows.Err()
 }
+
+// Purge deletes finished jobs older than before (failed ones are kept for
+// administrators) and reports how many.
+func Purge(ctx context.Context, db *store.DB, before time.Time) (int64, error) {
+	var n int64
+	err := db.Tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM jobs WHERE state = 'done' AND finished_at < $1`, before.UTC())
+		if err == nil {
+			n, err = res.RowsAffected()
+		}
+		return err
+	})
+	return n, err
+}

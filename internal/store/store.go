@@ -157,3 +157,17 @@ func (db *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
 
 // Stats reports the pools' statistics, for metrics.
 func (db *DB) Stats() (write, read sql.DBStats) { return db.write.Stats(), db.read.Stats() }
+
+// Backup writes a consistent copy of a SQLite database to dest (which must
+// not exist) while the server keeps running. PostgreSQL is backed up with
+// pg_dump instead.
+func (db *DB) Backup(ctx context.Context, dest string) error {
+	if db.Engine != SQLite {
+		return errors.New("backup copies SQLite databases; for PostgreSQL use pg_dump (see README)")
+	}
+	if _, err := os.Stat(dest); err == nil {
+		return fmt.Errorf("%s exists already", dest)
+	}
+	_, err := db.write.ExecContext(ctx, `VACUUM INTO $1`, dest)
+	return err
+}

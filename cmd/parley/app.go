@@ -1,0 +1,161 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/parleycvd/parley/internal/api"
+	"github.com/parleycvd/parley/internal/auth"
+	"github.com/parleycvd/parley/internal/config"
+	"github.com/parleycvd/parley/internal/jobs"
+	"github.com/parleycvd/parley/internal/mail"
+	"github.com/parleycvd/parley/internal/notify"
+	"github.com/parleycvd/parley/internal/org"
+	"github.com/parleycvd/parley/internal/server"
+	"github.com/parleycvd/parley/internal/ssvc"
+	"github.com/parleycvd/parley/internal/store"
+)
+
+// app is every part of a running Parley, wired together. This is the only
+// place that knows how the packages fit.
+type app struct {
+	cfg      config.Config
+	log      *slog.Logger
+	db       *store.DB
+	now      func() time.Time
+	users    *auth.Service
+	orgs     *org.Service
+	ssvc     *ssvc.Registry
+	api      *api.API
+	runner   *jobs.Runner
+	registry *prometheus.Registry
+	handler  http.Handler
+}
+
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(cfg.LogLevel)); err != nil {
+		level = slog.LevelInfo
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// openDB opens and migrates the configured database.
+func openDB(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.DB, error) {
+	db, err := store.Open(ctx, cfg.Database())
+	if err != nil {
+		return nil, err
+	}
+	n, err := db.Migrate(ctx)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	if n > 0 {
+		log.Info("database migrated", "engine", db.Engine, "applied", n)
+	}
+	return db, nil
+}
+
+func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error) {
+	db, err := openDB(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	a := &app{cfg: cfg, log: log, db: db, now: time.Now, registry: prometheus.NewRegistry()}
+	if err := a.wire(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *app) wire() error {
+	authCfg := auth.DefaultConfig()
+	authCfg.Issuer = a.cfg.Instance
+	authCfg.RequireTOTPForStaff = a.cfg.RequireTOTP
+	a.users = auth.NewService(a.db, a.now, authCfg)
+	a.orgs = org.NewService(a.db, a.now, a.users)
+	reg, err := ssvc.New()
+	if err != nil {
+		return fmt.Errorf("SSVC data: %w", err)
+	}
+	a.ssvc = reg
+	jobMetrics := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "parley_jobs_total", Help: "Background jobs run, by kind and outcome."},
+		[]string{"kind", "outcome"})
+	a.registry.MustRegister(jobMetrics, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	a.runner = jobs.NewRunner(a.db, jobs.Config{
+		Workers: a.cfg.Workers, Now: a.now, Logger: a.log,
+		Observe: func(kind string, _ time.Duration, err error) {
+			outcome := "ok"
+			if err != nil {
+				outcome = "error"
+			}
+			jobMetrics.WithLabelValues(kind, outcome).Inc()
+		},
+	})
+	notifier, err := notify.New(notify.Config{BaseURL: a.cfg.PublicURL(), From: a.cfg.Sender(), Instance: a.cfg.Instance}, a.mailSender(), a.users)
+	if err != nil {
+		return err
+	}
+	notifier.Register(a.runner)
+	a.api = api.New(api.Deps{DB: a.db, Users: a.users, Orgs: a.orgs, SSVC: a.ssvc, Now: a.now, Logger: a.log, Wake: a.runner.Wake})
+	a.runner.Handle("maintenance.purge", a.purge)
+	a.runner.Every("maintenance.purge", time.Hour)
+	pages, err := a.pages()
+	if err != nil {
+		return err
+	}
+	a.handler = server.New(server.Deps{
+		DB: a.db, Logger: a.log, Registry: a.registry, TLS: a.cfg.TLSCert != "",
+		Register: []func(*http.ServeMux){a.api.Register, pages},
+	})
+	return nil
+}
+
+func (a *app) mailSender() mail.Sender {
+	if a.cfg.SMTPHost == "" {
+		return mail.Mailbox{DB: a.db, Now: a.now}
+	}
+	return mail.SMTP{Host: a.cfg.SMTPHost, Port: a.cfg.SMTPPort, Username: a.cfg.SMTPUser, Password: a.cfg.SMTPPassword,
+		TLS: a.cfg.SMTPTLS, Now: a.now}
+}
+
+// purge forgets what is no longer needed: finished jobs, ended sessions,
+// spent links and old idempotency keys. The journal is never purged.
+func (a *app) purge(ctx context.Context, _ jobs.Job) error {
+	now := a.now()
+	if _, err := jobs.Purge(ctx, a.db, now.Add(-7*24*time.Hour)); err != nil {
+		return err
+	}
+	if err := a.users.Purge(ctx); err != nil {
+		return err
+	}
+	return a.api.PurgeIdempotencyKeys(ctx, now.Add(-24*time.Hour))
+}
+
+func (a *app) close() { a.db.Close() }
+
+// setupHint tells how the first administrator gets in, when there is none.
+func (a *app) setupHint(ctx context.Context) (string, error) {
+	secret, err := a.users.SetupLink(ctx)
+	if err != nil || secret == "" {
+		return "", err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "No administrator yet. Open this one-time link (valid 24 hours) to create one:\n  %s/setup?token=%s\n", a.cfg.PublicURL(), secret)
+	fmt.Fprintf(&b, "or run: parley admin create-user --admin --email you@example.org --name 'Your Name'\n")
+	return b.String(), nil
+}

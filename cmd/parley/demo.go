@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/parleycvd/parley/internal/auth"
+	"github.com/parleycvd/parley/internal/org"
+)
+
+// demoPassword is the password of every demo account; the demo is for
+// trying Parley on one's own machine, never for a public server.
+const demoPassword = "parley-demo-password"
+
+type demoOrg struct {
+	fields  org.Fields
+	members []demoUser
+}
+
+type demoUser struct {
+	email, name string
+	role        auth.OrgRole
+	staff       bool
+}
+
+func demoData() []demoOrg {
+	return []demoOrg{
+		{org.Fields{Name: "Demo CERT", Kind: org.Coordinator, Website: "https://cert.example.org", SecurityEmail: "cert@cert.example.org",
+			Description: "A national CSIRT coordinating multi-vendor disclosures."},
+			[]demoUser{{"coordinator@cert.example.org", "Casey Coordinator", auth.OrgAdmin, true}}},
+		{org.Fields{Name: "Acme Routers", Kind: org.Vendor, Website: "https://acme.example.com", SecurityEmail: "psirt@acme.example.com",
+			Description: "Maker of home and small-office routers."},
+			[]demoUser{{"psirt@acme.example.com", "Avery (Acme PSIRT)", auth.OrgAdmin, false}, {"dev@acme.example.com", "Dana Developer", auth.OrgMember, false}}},
+		{org.Fields{Name: "Globex Firmware", Kind: org.Vendor, Website: "https://globex.example.net", SecurityEmail: "security@globex.example.net",
+			Description: "Supplier of an embedded TCP/IP stack used by many device vendors."},
+			[]demoUser{{"security@globex.example.net", "Gil (Globex Security)", auth.OrgAdmin, false}}},
+		{org.Fields{Name: "Night Owl Research", Kind: org.Research, Description: "An independent security research team."},
+			[]demoUser{{"finder@nightowl.example", "Robin Reporter", auth.OrgAdmin, false}}},
+		{org.Fields{Name: "Energy ISAC", Kind: org.ISAC, Description: "Information sharing for the energy sector."},
+			[]demoUser{{"analyst@energy-isac.example", "Ira Analyst", auth.OrgAdmin, false}}},
+	}
+}
+
+// seedDemo fills an empty instance with a realistic sample: a coordinator
+// team, vendors with users, a research team and an ISAC.
+func seedDemo(ctx context.Context, a *app, w io.Writer) error {
+	empty, err := a.users.NeedsSetup(ctx)
+	if err != nil {
+		return err
+	}
+	if !empty {
+		fmt.Fprintln(w, "demo: this instance has users already; no demo data added")
+		return nil
+	}
+	admin, err := a.users.CreateAdmin(ctx, auth.NewUser{Email: "admin@cert.example.org", Name: "Ada Admin", Password: demoPassword, Admin: true, Staff: true})
+	if err != nil {
+		return err
+	}
+	ap := auth.Principal{UserID: admin.ID, Email: admin.Email, Admin: true, Staff: true}
+	fmt.Fprintf(w, "Demo accounts (password %q for all):\n  %-32s administrator\n", demoPassword, admin.Email)
+	for _, d := range demoData() {
+		o, err := a.orgs.Create(ctx, ap, d.fields)
+		if err != nil {
+			return err
+		}
+		for _, m := range d.members {
+			u, err := a.users.CreateUser(ctx, ap, auth.NewUser{Email: m.email, Name: m.name, Password: demoPassword, Staff: m.staff})
+			if err != nil {
+				return err
+			}
+			if _, err := a.orgs.AddMember(ctx, ap, o.ID, u.Email, u.Name, m.role); err != nil {
+				return err
+			}
+			role := string(m.role) + " of " + o.Name
+			if m.staff {
+				role += ", coordinator staff"
+			}
+			fmt.Fprintf(w, "  %-32s %s\n", u.Email, role)
+		}
+	}
+	if a.cfg.RequireTOTP {
+		fmt.Fprintln(w, "Staff and administrators set up two-factor authentication at their first sign-in.")
+	}
+	return nil
+}
