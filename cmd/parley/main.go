@@ -66,6 +66,7 @@ func exitCode(err error, stderr io.Writer) int {
 func commands() map[string]command {
 	list := []command{}
 	list = append(list, serverCommands()...)
+	list = append(list, clientCommands()...)
 	list = append(list, protocolCommands()...)
 	list = append(list, ssvcCommands()...)
 	m := make(map[string]command, len(list))
