@@ -21,8 +21,12 @@ type syncBuffer struct {
 	b  bytes.Buffer
 }
 
-func (s *syncBuffer) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
-func (s *syncBuffer) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 type e2e struct {
 	t   *testing.T
@@ -68,7 +72,9 @@ func TestServeAndCLI(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var serveOut syncBuffer
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"parley", "serve"}, e.getenv, strings.NewReader(""), &serveOut, io.Discard) }()
+	go func() {
+		done <- run(ctx, []string{"parley", "serve"}, e.getenv, strings.NewReader(""), &serveOut, io.Discard)
+	}()
 	url := waitForURL(t, &serveOut)
 	e.env["PARLEY_SERVER"] = url
 
