@@ -18,6 +18,7 @@ func serverCommands() []command {
 		{"migrate", "apply database migrations and exit", runMigrate},
 		{"config", "print the effective configuration, secrets redacted", runConfig},
 		{"admin", "administration: create-user, setup-link, verify-journal, backup", runAdmin},
+		{"bench", "measure the API under load against a bare net/http handler", runBench},
 	}
 }
 

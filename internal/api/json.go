@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -44,6 +45,9 @@ type ErrorDetail struct {
 func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 	kind := errs.KindOf(err)
 	status := statusOf[kind]
+	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+		return // the client went away; nobody reads an answer
+	}
 	if kind == errs.Internal {
 		a.log.ErrorContext(r.Context(), "api: internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 	} else {

@@ -42,6 +42,7 @@ type DB struct {
 	Engine Engine
 	write  *sql.DB
 	read   *sql.DB
+	reads  *stmtCache
 	path   string // the SQLite file, empty on PostgreSQL
 }
 
@@ -72,7 +73,7 @@ func openPostgres(dsn string) (*DB, error) {
 	}
 	pool.SetMaxOpenConns(max(8, 4*runtime.NumCPU()))
 	pool.SetMaxIdleConns(max(8, 4*runtime.NumCPU()))
-	return &DB{Engine: Postgres, write: pool, read: pool}, nil
+	return &DB{Engine: Postgres, write: pool, read: pool, reads: newStmtCache(pool)}, nil
 }
 
 func openSQLite(path string) (*DB, error) {
@@ -105,7 +106,7 @@ func openSQLite(path string) (*DB, error) {
 	n := max(4, 2*runtime.NumCPU())
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
-	return &DB{Engine: SQLite, write: write, read: read, path: path}, nil
+	return &DB{Engine: SQLite, write: write, read: read, reads: newStmtCache(read), path: path}, nil
 }
 
 // Ping checks both pools.
@@ -118,6 +119,7 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	db.reads.close()
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
@@ -125,8 +127,9 @@ func (db *DB) Close() error {
 	return err
 }
 
-// Read is the pool for queries outside a transaction.
-func (db *DB) Read() Querier { return db.read }
+// Read is the pool for queries outside a transaction. Its queries run as
+// cached prepared statements.
+func (db *DB) Read() Querier { return db.reads }
 
 // Path is the SQLite file, or "" on PostgreSQL.
 func (db *DB) Path() string { return db.path }

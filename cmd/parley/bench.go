@@ -1,0 +1,209 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"runtime"
+	"runtime/pprof"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/parleycvd/parley/internal/auth"
+	"github.com/parleycvd/parley/internal/config"
+	"github.com/parleycvd/parley/internal/org"
+)
+
+// runBench measures the API against a bare net/http handler on the same
+// machine in the same run, so the ratio means something on any hardware.
+func runBench(ctx context.Context, c *cli, args []string) error {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	clients := fs.Int("clients", 32, "concurrent clients")
+	duration := fs.Duration("duration", 10*time.Second, "how long to drive each target")
+	db := fs.String("db", "", "PostgreSQL URL to benchmark on (default: SQLite in a temporary folder)")
+	orgs := fs.Int("orgs", 1000, "organisations to seed")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the Parley run to this file")
+	if err := fs.Parse(args); err != nil {
+		return usageError("bench: %v", err)
+	}
+	dir, err := os.MkdirTemp("", "parley-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	cfg, _, err := config.Load("bench", []string{"--data", dir, "--db", *db, "--require-totp=false", "--log-level", "error"}, func(string) string { return "" }, c.stderr)
+	if err != nil {
+		return err
+	}
+	a, err := newApp(ctx, cfg, newLogger(cfg, c.stderr))
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	token, orgID, err := seedBench(ctx, a, *orgs)
+	if err != nil {
+		return fmt.Errorf("seed: %w", err)
+	}
+	parleyURL, stop1, err := listen(a.handler)
+	if err != nil {
+		return err
+	}
+	defer stop1()
+	body := fmt.Sprintf(`{"id":%d,"name":"Vendor 0001","kind":"vendor","description":"","website":"","security_email":"psirt@vendor0001.example","version":1,"created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}`+"\n", orgID)
+	bare := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, body)
+	})
+	bareURL, stop2, err := listen(bare)
+	if err != nil {
+		return err
+	}
+	defer stop2()
+	fmt.Fprintf(c.stdout, "engine %s, %d organisations, %d clients, %s per target, GOMAXPROCS %d\n", a.db.Engine, *orgs, *clients, *duration, runtimeProcs())
+	path := fmt.Sprintf("/api/v1/orgs/%d", orgID)
+	ref := drive(ctx, bareURL+path, "", *clients, *duration)
+	stopProfile, err := startCPUProfile(*cpuProfile)
+	if err != nil {
+		return err
+	}
+	got := drive(ctx, parleyURL+path, token, *clients, *duration)
+	stopProfile()
+	fmt.Fprintln(c.stdout, ref.line("bare net/http handler"))
+	fmt.Fprintln(c.stdout, got.line("GET /api/v1/orgs/{id} (token)"))
+	fmt.Fprintf(c.stdout, "ratio: %.1f%% of the bare handler's throughput (target: at least 40%%)\n", 100*got.rps()/ref.rps())
+	if got.errors > 0 {
+		return fmt.Errorf("%d requests failed", got.errors)
+	}
+	return nil
+}
+
+func seedBench(ctx context.Context, a *app, n int) (token string, orgID int64, err error) {
+	admin, err := a.users.CreateAdmin(ctx, auth.NewUser{Email: "bench-admin@example.org", Name: "Admin", Password: "benchmark password", Admin: true, Staff: true})
+	if err != nil {
+		return "", 0, err
+	}
+	ap := auth.Principal{UserID: admin.ID, Email: admin.Email, Admin: true, Staff: true}
+	for i := range n {
+		o, err := a.orgs.Create(ctx, ap, org.Fields{Name: fmt.Sprintf("Vendor %04d", i+1), Kind: org.Vendor, SecurityEmail: fmt.Sprintf("psirt@vendor%04d.example", i+1)})
+		if err != nil {
+			return "", 0, err
+		}
+		if i == n/2 {
+			orgID = o.ID
+		}
+	}
+	if _, err := a.orgs.AddMember(ctx, ap, orgID, "psirt@vendor.example", "PSIRT", auth.OrgAdmin); err != nil {
+		return "", 0, err
+	}
+	_, secret, err := a.users.CreateToken(ctx, ap, auth.NewToken{Name: "bench", Scope: auth.ScopeRead})
+	return secret, orgID, err
+}
+
+func listen(h http.Handler) (string, func(), error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	return "http://" + ln.Addr().String(), func() { _ = srv.Close() }, nil
+}
+
+type result struct {
+	n, errors int
+	elapsed   time.Duration
+	lat       []time.Duration
+}
+
+func (r result) rps() float64 { return float64(r.n) / r.elapsed.Seconds() }
+
+func (r result) pct(p float64) time.Duration {
+	if len(r.lat) == 0 {
+		return 0
+	}
+	return r.lat[min(len(r.lat)-1, int(float64(len(r.lat))*p))]
+}
+
+func (r result) line(name string) string {
+	return fmt.Sprintf("%-32s %8.0f req/s  p50 %8s  p99 %8s  (%d requests, %d errors)", name, r.rps(),
+		r.pct(0.50).Round(time.Microsecond), r.pct(0.99).Round(time.Microsecond), r.n, r.errors)
+}
+
+// drive sends GETs from clients goroutines for d and gathers latencies.
+func drive(ctx context.Context, url, token string, clients int, d time.Duration) result {
+	tr := &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}
+	defer tr.CloseIdleConnections()
+	hc := &http.Client{Transport: tr, Timeout: 10 * time.Second}
+	warm, cancelWarm := context.WithTimeout(ctx, d/10)
+	load(warm, hc, url, token, clients) // open connections and warm caches
+	cancelWarm()
+	run, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	start := time.Now()
+	res := load(run, hc, url, token, clients)
+	res.elapsed = time.Since(start)
+	slices.Sort(res.lat)
+	return res
+}
+
+func load(ctx context.Context, hc *http.Client, url, token string, clients int) result {
+	var mu sync.Mutex
+	var total result
+	var wg sync.WaitGroup
+	for range clients {
+		wg.Go(func() {
+			var mine result
+			for ctx.Err() == nil {
+				req, _ := http.NewRequestWithContext(ctx, "GET", url, nil)
+				if token != "" {
+					req.Header.Set("Authorization", "Bearer "+token)
+				}
+				t0 := time.Now()
+				resp, err := hc.Do(req)
+				if err == nil {
+					_, _ = io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+				}
+				if ctx.Err() != nil && (err != nil || errors.Is(err, context.DeadlineExceeded)) {
+					break
+				}
+				mine.lat = append(mine.lat, time.Since(t0))
+				mine.n++
+				if err != nil || resp.StatusCode != 200 {
+					mine.errors++
+				}
+			}
+			mu.Lock()
+			total.n += mine.n
+			total.errors += mine.errors
+			total.lat = append(total.lat, mine.lat...)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	return total
+}
+
+func runtimeProcs() int { return runtime.GOMAXPROCS(0) }
+
+func startCPUProfile(path string) (func(), error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
