@@ -32,7 +32,7 @@ var allowed = map[string][]string{
 	"notify":          {"auth", "jobs", "mail", "store/storetest", "mail/mailtest"},
 	"api":             {"errs", "store", "auth", "org", "ssvc", "server", "store/storetest"},
 	"web":             {"errs", "store", "journal", "jobs", "mail", "auth", "org", "store/storetest"},
-	"server":          {"store"},
+	"server":          {"store", "store/storetest"},
 	"arch":            {},
 }
 
