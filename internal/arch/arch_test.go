@@ -33,6 +33,11 @@ var allowed = map[string][]string{
 	"api":             {"errs", "store", "auth", "org", "ssvc", "server", "store/storetest"},
 	"web":             {"errs", "store", "journal", "jobs", "mail", "auth", "org", "store/storetest"},
 	"server":          {"store", "store/storetest"},
+	"markdown":        {},
+	"pgp":             {"errs", "store", "journal", "store/storetest"},
+	"mailin":          {"errs", "pgp", "mail", "store", "journal", "store/storetest", "mail/mailtest"},
+	"cases":           {"errs", "store", "journal", "jobs", "auth", "org", "protocol", "store/storetest"},
+	"reports":         {"errs", "store", "journal", "jobs", "auth", "org", "protocol", "ssvc", "markdown", "store/storetest"},
 	"arch":            {},
 }
 
