@@ -328,6 +328,10 @@ func TestPermissions(t *testing.T) {
 		err  error
 		want errs.Kind
 	}{
+		{"anon audits", auth.CanAudit(anon), errs.Unauthenticated},
+		{"user audits", auth.CanAudit(user), errs.Forbidden},
+		{"admin audits", auth.CanAudit(admin), ""},
+		{"admin without TOTP audits", auth.CanAudit(noTOTPAdmin), errs.Forbidden},
 		{"anon manages users", auth.CanManageUsers(anon), errs.Unauthenticated},
 		{"user manages users", auth.CanManageUsers(user), errs.Forbidden},
 		{"admin manages users", auth.CanManageUsers(admin), ""},

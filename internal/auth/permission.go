@@ -5,6 +5,18 @@ import "github.com/parleycvd/parley/internal/errs"
 // Permission checks are pure functions of the principal and the object, so
 // that they can be tested as tables and read in one place.
 
+// CanAudit: only administrators read the journal and the outgoing mailbox,
+// which hold every change and every message, embargoed or not.
+func CanAudit(p Principal) error {
+	if p.Anonymous() {
+		return errs.E(errs.Unauthenticated, "sign in first")
+	}
+	if !p.Admin || p.NeedsTOTP {
+		return errs.E(errs.Forbidden, "only administrators read the journal and the mailbox")
+	}
+	return nil
+}
+
 // CanManageUsers: only administrators create, edit and disable accounts.
 func CanManageUsers(p Principal) error {
 	if p.Anonymous() {

@@ -1,0 +1,118 @@
+package web
+
+import (
+	"embed"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/parleycvd/parley/internal/auth"
+	"github.com/parleycvd/parley/internal/org"
+	"github.com/parleycvd/parley/internal/store"
+)
+
+//go:embed templates static
+var files embed.FS
+
+// Deps are what the pages serve.
+type Deps struct {
+	DB       *store.DB
+	Users    *auth.Service
+	Orgs     *org.Service
+	Now      func() time.Time
+	Logger   *slog.Logger
+	Instance string // the instance's name, shown in the header
+	Secure   bool   // cookies only over HTTPS
+	Wake     func() // tells job workers that a change queued work; may be nil
+}
+
+// Web holds the page handlers and their parsed templates.
+type Web struct {
+	Deps
+	pages map[string]*pageTemplate
+}
+
+// New parses every template; a broken template fails the start.
+func New(d Deps) (*Web, error) {
+	if d.Wake == nil {
+		d.Wake = func() {}
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Instance == "" {
+		d.Instance = "Parley"
+	}
+	pages, err := parseTemplates()
+	if err != nil {
+		return nil, err
+	}
+	return &Web{Deps: d, pages: pages}, nil
+}
+
+// handlerFunc is a page handler that knows who is asking.
+type handlerFunc func(w http.ResponseWriter, r *http.Request, v *visitor)
+
+// route is one page; access says who may reach it.
+type route struct {
+	pattern string
+	access  access
+	handle  handlerFunc
+}
+
+func (s *Web) routes() []route {
+	return []route{
+		{"GET /{$}", anyone, s.home},
+		{"GET /setup", anyone, s.setupForm},
+		{"POST /setup", anyone, s.setup},
+		{"GET /login", anyone, s.loginForm},
+		{"POST /login", anyone, s.login},
+		{"GET /login/totp", pendingTOTP, s.totpForm},
+		{"POST /login/totp", pendingTOTP, s.totp},
+		{"POST /logout", anyone, s.logout},
+		{"GET /account/reset", anyone, s.resetForm},
+		{"POST /account/reset", anyone, s.reset},
+		{"GET /account/link", anyone, s.linkForm},
+		{"POST /account/link", anyone, s.link},
+		{"GET /account", enrolling, s.account},
+		{"POST /account/password", enrolling, s.changePassword},
+		{"GET /account/totp", enrolling, s.totpEnrolForm},
+		{"POST /account/totp", enrolling, s.totpEnrol},
+		{"POST /account/tokens", signedIn, s.createToken},
+		{"POST /account/tokens/{id}/revoke", signedIn, s.revokeToken},
+		{"POST /account/sessions/{id}/revoke", enrolling, s.revokeSession},
+		{"GET /orgs", signedIn, s.orgList},
+		{"GET /orgs/new", signedIn, s.orgNewForm},
+		{"POST /orgs/new", signedIn, s.orgCreate},
+		{"GET /orgs/{id}", signedIn, s.orgDetail},
+		{"GET /orgs/{id}/edit", signedIn, s.orgEditForm},
+		{"POST /orgs/{id}/edit", signedIn, s.orgUpdate},
+		{"POST /orgs/{id}/members", signedIn, s.memberAdd},
+		{"POST /orgs/{id}/members/{user}/role", signedIn, s.memberRole},
+		{"POST /orgs/{id}/members/{user}/remove", signedIn, s.memberRemove},
+		{"GET /admin/users", signedIn, s.userList},
+		{"POST /admin/users", signedIn, s.userCreate},
+		{"GET /admin/users/{id}", signedIn, s.userEditForm},
+		{"POST /admin/users/{id}", signedIn, s.userUpdate},
+		{"GET /admin/mail", signedIn, s.mailbox},
+		{"GET /admin/journal", signedIn, s.journalPage},
+	}
+}
+
+// Register adds the pages and the static assets to mux.
+func (s *Web) Register(mux *http.ServeMux) {
+	for _, rt := range s.routes() {
+		mux.Handle(rt.pattern, s.guard(rt.access, rt.handle))
+	}
+	static, _ := fs.Sub(files, "static")
+	assets := http.StripPrefix("/static/", http.FileServerFS(static))
+	mux.Handle("GET /static/", cacheFor(assets, 24*time.Hour))
+}
+
+func cacheFor(h http.Handler, d time.Duration) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age="+itoa(int64(d/time.Second)))
+		h.ServeHTTP(w, r)
+	})
+}
