@@ -14,6 +14,7 @@ import (
 
 	"github.com/parleycvd/parley/internal/api"
 	"github.com/parleycvd/parley/internal/auth"
+	"github.com/parleycvd/parley/internal/cases"
 	"github.com/parleycvd/parley/internal/config"
 	"github.com/parleycvd/parley/internal/jobs"
 	"github.com/parleycvd/parley/internal/mail"
@@ -33,6 +34,7 @@ type app struct {
 	now      func() time.Time
 	users    *auth.Service
 	orgs     *org.Service
+	cases    *cases.Service
 	ssvc     *ssvc.Registry
 	api      *api.API
 	runner   *jobs.Runner
@@ -88,6 +90,7 @@ func (a *app) wire() error {
 	authCfg.RequireTOTPForStaff = a.cfg.RequireTOTP
 	a.users = auth.NewService(a.db, a.now, authCfg)
 	a.orgs = org.NewService(a.db, a.now, a.users)
+	a.cases = cases.NewService(a.db, a.now, cases.Config{KeyPrefix: a.cfg.CasePrefix})
 	reg, err := ssvc.New()
 	if err != nil {
 		return fmt.Errorf("SSVC data: %w", err)

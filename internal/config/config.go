@@ -12,9 +12,12 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 )
+
+var casePrefix = regexp.MustCompile(`^[A-Z][A-Z0-9]{0,15}$`)
 
 // Config is the effective configuration.
 type Config struct {
@@ -35,6 +38,7 @@ type Config struct {
 	LogLevel     string // debug, info, warn, error
 	LogFormat    string // text or json
 	Workers      int    // job workers
+	CasePrefix   string // case keys are PREFIX-YEAR-NNNN
 }
 
 // setting is one configuration item known by flag, variable and file key.
@@ -66,6 +70,7 @@ func (c *Config) settings() []setting {
 		{name: "log-level", usage: "debug, info, warn or error", str: &c.LogLevel},
 		{name: "log-format", usage: "text or json", str: &c.LogFormat},
 		{name: "workers", usage: "background job workers", num: &c.Workers},
+		{name: "case-prefix", usage: "prefix of case keys (PREFIX-2026-0042): capital letters and digits", str: &c.CasePrefix},
 	}
 }
 
@@ -80,7 +85,7 @@ func EnvName(flagName string) string {
 func defaults() Config {
 	return Config{
 		Addr: "127.0.0.1:8080", DataDir: "parley-data", Instance: "Parley", RequireTOTP: true,
-		SMTPPort: 587, SMTPTLS: "starttls", LogLevel: "info", LogFormat: "text", Workers: 4,
+		SMTPPort: 587, SMTPTLS: "starttls", LogLevel: "info", LogFormat: "text", Workers: 4, CasePrefix: "PAR",
 	}
 }
 
@@ -194,6 +199,9 @@ func (c *Config) check() error {
 	case "starttls", "tls", "none":
 	default:
 		return fmt.Errorf("smtp-tls %q: want starttls, tls or none", c.SMTPTLS)
+	}
+	if !casePrefix.MatchString(c.CasePrefix) {
+		return fmt.Errorf("case-prefix %q: want a capital letter and up to 15 capital letters or digits", c.CasePrefix)
 	}
 	if c.Workers < 1 || c.Workers > 64 {
 		return fmt.Errorf("workers %d: want 1 to 64", c.Workers)
