@@ -109,11 +109,12 @@ func (a *app) wire() error {
 			jobMetrics.WithLabelValues(kind, outcome).Inc()
 		},
 	})
-	notifier, err := notify.New(notify.Config{BaseURL: a.cfg.PublicURL(), From: a.cfg.Sender(), Instance: a.cfg.Instance}, a.mailSender(), a.users)
+	notifier, err := notify.New(notify.Config{BaseURL: a.cfg.PublicURL(), From: a.cfg.Sender(), Instance: a.cfg.Instance, Now: a.now}, a.mailSender(), a.users)
 	if err != nil {
 		return err
 	}
 	notifier.Register(a.runner)
+	notifier.RegisterCases(a.runner, a.cases)
 	a.api = api.New(api.Deps{DB: a.db, Users: a.users, Orgs: a.orgs, SSVC: a.ssvc, Now: a.now, Logger: a.log, Wake: a.runner.Wake})
 	a.runner.Handle("maintenance.purge", a.purge)
 	a.runner.Every("maintenance.purge", time.Hour)

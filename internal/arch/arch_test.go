@@ -29,7 +29,7 @@ var allowed = map[string][]string{
 	"org":             {"errs", "store", "journal", "auth", "store/storetest"},
 	"mail":            {"store", "store/storetest", "mail/mailtest"},
 	"mail/mailtest":   {},
-	"notify":          {"errs", "auth", "jobs", "mail", "org", "cases", "reports", "pgp", "store", "store/storetest", "mail/mailtest"},
+	"notify":          {"errs", "auth", "jobs", "mail", "org", "cases", "protocol", "reports", "pgp", "store", "store/storetest", "mail/mailtest"},
 	"api":             {"errs", "store", "auth", "org", "ssvc", "cases", "protocol", "reports", "server", "store/storetest"},
 	"web":             {"errs", "store", "journal", "jobs", "mail", "auth", "org", "cases", "protocol", "reports", "markdown", "store/storetest"},
 	"server":          {"store", "store/storetest"},

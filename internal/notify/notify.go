@@ -7,11 +7,14 @@ import (
 	"bytes"
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"text/template"
 	"time"
 
 	"github.com/parleycvd/parley/internal/auth"
+	"github.com/parleycvd/parley/internal/cases"
+	"github.com/parleycvd/parley/internal/errs"
 	"github.com/parleycvd/parley/internal/jobs"
 	"github.com/parleycvd/parley/internal/mail"
 )
@@ -24,6 +27,7 @@ type Config struct {
 	BaseURL  string // e.g. https://parley.example.org, no trailing slash
 	From     string // e.g. Parley <parley@example.org>
 	Instance string // the instance's name in greetings and subjects
+	Now      func() time.Time // the clock; nil means time.Now
 }
 
 // Notifier delivers notices.
@@ -40,7 +44,15 @@ func New(cfg Config, send mail.Sender, users *auth.Service) (*Notifier, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
 	return &Notifier{cfg: cfg, send: send, users: users, tmpl: t}, nil
+}
+
+// RegisterCases installs the handlers of case notices.
+func (n *Notifier) RegisterCases(r *jobs.Runner, c *cases.Service) {
+	r.Handle(cases.JobVendorNotice, func(ctx context.Context, j jobs.Job) error { return n.vendorNotice(ctx, j, c) })
 }
 
 // Register installs the job handlers.
@@ -88,4 +100,47 @@ func (n *Notifier) accountLink(ctx context.Context, j jobs.Job) error {
 		return jobs.Permanent(err)
 	}
 	return n.mailUser(ctx, p.UserID, p.Kind+".txt", map[string]any{"Link": n.cfg.BaseURL + "/account/link?token=" + p.Secret})
+}
+
+// vendorNotice tells a new participant that a case concerns it, without any
+// vulnerability detail (the message is not encrypted), and records the
+// contact: V for a vendor, or a failed delivery.
+func (n *Notifier) vendorNotice(ctx context.Context, j jobs.Job, c *cases.Service) error {
+	var p cases.VendorNotice
+	if err := j.Decode(&p); err != nil {
+		return jobs.Permanent(err)
+	}
+	t, err := c.NoticeTarget(ctx, p.CaseID, p.ParticipantID)
+	if err != nil {
+		return permanentIfNotFound(err)
+	}
+	if t.AlreadyNotice { // the mail went out and was recorded: a retry
+		return nil
+	}
+	now := n.cfg.Now()
+	if len(t.Addresses) == 0 {
+		err := c.MarkDeliveryFailed(ctx, p.CaseID, p.ParticipantID, now, "email", "no security contact and no organisation admin to write to")
+		return jobs.Permanent(errors.Join(err, fmt.Errorf("no address for participant %d", p.ParticipantID)))
+	}
+	subject, body, err := n.render("vendor_notice.txt", map[string]any{"Target": t, "Config": n.cfg,
+		"Link": n.cfg.BaseURL + "/cases/" + t.CaseKey})
+	if err != nil {
+		return jobs.Permanent(err)
+	}
+	for _, to := range t.Addresses {
+		if err := n.send.Send(ctx, mail.Message{From: n.cfg.From, To: to, Subject: subject, Text: body}); err != nil {
+			if j.Attempts >= j.MaxAttempts {
+				_ = c.MarkDeliveryFailed(ctx, p.CaseID, p.ParticipantID, now, "email", err.Error())
+			}
+			return err
+		}
+	}
+	return c.MarkNotified(ctx, p.CaseID, p.ParticipantID, now, "email")
+}
+
+func permanentIfNotFound(err error) error {
+	if errs.Is(err, errs.NotFound) {
+		return jobs.Permanent(err)
+	}
+	return err
 }

@@ -1,0 +1,66 @@
+package cases
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/parleycvd/parley/internal/errs"
+)
+
+// NoticeTarget is what a notice to a participant needs: the case's key and
+// whom to write to. It is read without a principal, for the job that sends
+// the notice, and never for a request.
+type NoticeTarget struct {
+	CaseKey       string
+	Participant   string   // the organisation's or person's name
+	Addresses     []string // the security contact, else the organisation's admins; a person's own address
+	AlreadyNotice bool     // a contact was made already (a retry after success)
+}
+
+// NoticeTarget looks up where the notice for participant participantID of
+// case caseID goes.
+func (s *Service) NoticeTarget(ctx context.Context, caseID, participantID int64) (NoticeTarget, error) {
+	q := s.db.Read()
+	var t NoticeTarget
+	var orgID, userID sql.NullInt64
+	var attempts, failures int
+	err := q.QueryRowContext(ctx, `SELECT c.key, p.org_id, p.user_id, p.contact_attempts, p.delivery_failures
+		FROM case_participants p JOIN cases c ON c.id = p.case_id WHERE p.case_id = $1 AND p.id = $2`, caseID, participantID).
+		Scan(&t.CaseKey, &orgID, &userID, &attempts, &failures)
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, errs.E(errs.NotFound, "no participant %d in case %d", participantID, caseID)
+	}
+	if err != nil {
+		return t, err
+	}
+	t.AlreadyNotice = attempts > failures
+	if userID.Valid {
+		var email string
+		err = q.QueryRowContext(ctx, `SELECT name, email FROM users WHERE id = $1`, userID.Int64).Scan(&t.Participant, &email)
+		t.Addresses = []string{email}
+		return t, err
+	}
+	var security string
+	if err := q.QueryRowContext(ctx, `SELECT name, security_email FROM organisations WHERE id = $1`, orgID.Int64).Scan(&t.Participant, &security); err != nil {
+		return t, err
+	}
+	if security != "" {
+		t.Addresses = []string{security}
+		return t, nil
+	}
+	rows, err := q.QueryContext(ctx, `SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id
+		WHERE m.org_id = $1 AND m.role = 'admin' AND NOT u.disabled ORDER BY u.id`, orgID.Int64)
+	if err != nil {
+		return t, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e string
+		if err := rows.Scan(&e); err != nil {
+			return t, err
+		}
+		t.Addresses = append(t.Addresses, e)
+	}
+	return t, rows.Err()
+}

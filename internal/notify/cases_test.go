@@ -1,0 +1,104 @@
+package notify_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parleycvd/parley/internal/auth"
+	"github.com/parleycvd/parley/internal/cases"
+	"github.com/parleycvd/parley/internal/jobs"
+	"github.com/parleycvd/parley/internal/mail"
+	"github.com/parleycvd/parley/internal/mail/mailtest"
+	"github.com/parleycvd/parley/internal/notify"
+	"github.com/parleycvd/parley/internal/org"
+	"github.com/parleycvd/parley/internal/protocol"
+	"github.com/parleycvd/parley/internal/store/storetest"
+)
+
+// TestVendorNotice: adding vendors to a case mails each its security
+// contact (or, without one, its admins) once, with no vulnerability detail,
+// and records V; a vendor nobody can be written to is a failed delivery.
+func TestVendorNotice(t *testing.T) {
+	db := storetest.New(t)
+	now := func() time.Time { return time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC) }
+	ctx := context.Background()
+	users := auth.NewService(db, now, auth.DefaultConfig())
+	orgs := org.NewService(db, now, users)
+	cs := cases.NewService(db, now, cases.Config{})
+	admin, err := users.CreateAdmin(ctx, auth.NewUser{Email: "root@cert.example", Name: "Root", Password: "correct horse battery"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := auth.Principal{UserID: admin.ID, Email: admin.Email, Admin: true, Staff: true}
+	acme, _ := orgs.Create(ctx, p, org.Fields{Name: "Acme", Kind: org.Vendor, SecurityEmail: "psirt@acme.example"})
+	globex, _ := orgs.Create(ctx, p, org.Fields{Name: "Globex", Kind: org.Vendor})
+	if _, err := orgs.AddMember(ctx, p, globex.ID, "boss@globex.example", "Boss", auth.OrgAdmin); err != nil {
+		t.Fatal(err)
+	}
+	silent, _ := orgs.Create(ctx, p, org.Fields{Name: "Initech", Kind: org.Vendor})
+	c, err := cs.Create(ctx, p, cases.NewCase{Title: "Heap overflow in the DHCP client of SecretRouter 3000"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vendor := []cases.Role{cases.RoleVendor}
+	if _, err := cs.AddParticipants(ctx, p, c.ID, []cases.NewParticipant{{OrgID: acme.ID, Roles: vendor}, {OrgID: globex.ID, Roles: vendor}, {OrgID: silent.ID, Roles: vendor}}); err != nil {
+		t.Fatal(err)
+	}
+	srv := mailtest.Start(t)
+	n, err := notify.New(notify.Config{BaseURL: "https://parley.test", From: "Parley <parley@parley.test>", Instance: "Parley", Now: now},
+		mail.SMTP{Host: srv.Host, Port: srv.Port, TLS: "none", Now: now}, users)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := jobs.NewRunner(db, jobs.Config{Now: now})
+	n.Register(r)
+	n.RegisterCases(r, cs)
+	if _, err := r.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got := srv.Wait(3, 5*time.Second) // Globex's admin also gets an invitation
+	notices := map[string]string{}
+	for _, m := range got {
+		body := strings.ReplaceAll(string(m.Data), "=\r\n", "")
+		if strings.Contains(body, c.Key) {
+			notices[m.To[0]] = body
+		}
+	}
+	if len(notices) != 2 || notices["psirt@acme.example"] == "" || notices["boss@globex.example"] == "" {
+		t.Fatalf("notices went to %v", keys(notices))
+	}
+	for to, body := range notices {
+		if strings.Contains(body, "DHCP") || strings.Contains(body, "SecretRouter") {
+			t.Errorf("the unencrypted notice to %s reveals the vulnerability:\n%s", to, body)
+		}
+		if !strings.Contains(body, "https://parley.test/cases/"+c.Key) {
+			t.Errorf("no link in the notice to %s", to)
+		}
+	}
+	parts, err := cs.Participants(ctx, p, c.ID, cases.ParticipantFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pt := range parts {
+		if !pt.HasVFD {
+			continue
+		}
+		notified := pt.VFD.Has(protocol.VendorAware)
+		switch {
+		case pt.Name == "Initech" && (notified || pt.DeliveryFailures != 1):
+			t.Errorf("Initech: V %v, failures %d; want no V and one failure", notified, pt.DeliveryFailures)
+		case pt.Name != "Initech" && (!notified || pt.ContactAttempts != 1 || pt.FirstContactAt.IsZero()):
+			t.Errorf("%s: V %v, attempts %d", pt.Name, notified, pt.ContactAttempts)
+		}
+	}
+}
+
+func keys(m map[string]string) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
