@@ -24,9 +24,9 @@ var templateFiles embed.FS
 
 // Config says where links point and who mail comes from.
 type Config struct {
-	BaseURL  string // e.g. https://parley.example.org, no trailing slash
-	From     string // e.g. Parley <parley@example.org>
-	Instance string // the instance's name in greetings and subjects
+	BaseURL  string           // e.g. https://parley.example.org, no trailing slash
+	From     string           // e.g. Parley <parley@example.org>
+	Instance string           // the instance's name in greetings and subjects
 	Now      func() time.Time // the clock; nil means time.Now
 }
 
