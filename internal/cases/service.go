@@ -112,9 +112,13 @@ func (e *entry) setMessage(m protocol.MessageType) {
 
 // record appends one journal entry about case caseID.
 func record(ctx context.Context, tx *sql.Tx, at time.Time, actor journal.Actor, action string, caseID int64, e entry) error {
-	_, err := journal.Append(ctx, tx, journal.Change{At: at, Actor: actor, Action: action, ObjectType: "case",
-		ObjectID: strconv.FormatInt(caseID, 10), Data: e})
+	_, err := journal.Append(ctx, tx, change(at, actor, action, caseID, e))
 	return err
+}
+
+// change is a journal entry about case caseID.
+func change(at time.Time, actor journal.Actor, action string, caseID int64, e entry) journal.Change {
+	return journal.Change{At: at, Actor: actor, Action: action, ObjectType: "case", ObjectID: strconv.FormatInt(caseID, 10), Data: e}
 }
 
 // stepError turns a rule of the model into a conflict with its text.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/parleycvd/parley/internal/store"
@@ -64,6 +65,57 @@ func Enqueue(ctx context.Context, tx *sql.Tx, now time.Time, kind string, payloa
 		return 0, fmt.Errorf("enqueue %s: %w", kind, err)
 	}
 	return id, nil
+}
+
+// Item is one job of a batch for EnqueueAll.
+type Item struct {
+	Payload any
+	Options Options
+}
+
+// batchRows bounds a multi-row INSERT (SQLite's driver slows down with
+// thousands of parameters).
+const batchRows = 100
+
+// EnqueueAll adds jobs of one kind in tx with one INSERT per hundred jobs;
+// jobs whose dedupe key exists already are dropped, as with Enqueue.
+func EnqueueAll(ctx context.Context, tx *sql.Tx, now time.Time, kind string, items []Item) error {
+	for from := 0; from < len(items); from += batchRows {
+		if err := insertJobs(ctx, tx, now, kind, items[from:min(from+batchRows, len(items))]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func insertJobs(ctx context.Context, tx *sql.Tx, now time.Time, kind string, items []Item) error {
+	var q strings.Builder
+	q.WriteString(`INSERT INTO jobs (kind, payload, state, run_at, max_attempts, dedupe_key, created_at) VALUES `)
+	args := make([]any, 0, len(items)*6)
+	for i, it := range items {
+		body, err := json.Marshal(it.Payload)
+		if err != nil {
+			return fmt.Errorf("job %s payload: %w", kind, err)
+		}
+		o := it.Options
+		if o.RunAt.IsZero() {
+			o.RunAt = now
+		}
+		if o.MaxAttempts <= 0 {
+			o.MaxAttempts = DefaultMaxAttempts
+		}
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		n := len(args)
+		fmt.Fprintf(&q, "($%d, $%d, 'pending', $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6)
+		args = append(args, kind, string(body), o.RunAt.UTC(), o.MaxAttempts, sql.NullString{String: o.DedupeKey, Valid: o.DedupeKey != ""}, now.UTC())
+	}
+	q.WriteString(` ON CONFLICT (dedupe_key) DO NOTHING`)
+	if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
+		return fmt.Errorf("enqueue %s: %w", kind, err)
+	}
+	return nil
 }
 
 // claim takes the next due job (or one whose lease ran out) for lease.

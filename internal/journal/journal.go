@@ -49,6 +49,56 @@ type Change struct {
 
 // Append writes one entry for change in tx, chained to the newest entry.
 func Append(ctx context.Context, tx *sql.Tx, c Change) (Entry, error) {
+	es, err := AppendAll(ctx, tx, []Change{c})
+	if err != nil {
+		return Entry{}, err
+	}
+	return es[0], nil
+}
+
+// batchRows bounds a multi-row INSERT: SQLite's driver looks parameters up
+// in time quadratic in their number, so a few hundred is the sweet spot.
+const batchRows = 100
+
+// AppendAll writes one entry for each change in tx, in order, chained to
+// the newest entry and to each other: one head update and one INSERT per
+// hundred entries, for bulk changes such as adding thousands of vendors.
+func AppendAll(ctx context.Context, tx *sql.Tx, cs []Change) ([]Entry, error) {
+	if len(cs) == 0 {
+		return nil, nil
+	}
+	es := make([]Entry, len(cs))
+	for i, c := range cs {
+		e, err := entryOf(c)
+		if err != nil {
+			return nil, err
+		}
+		es[i] = e
+	}
+	// Bumping the head first takes its row lock (PostgreSQL) before we read it.
+	var last int64
+	var prev string
+	err := tx.QueryRowContext(ctx, `UPDATE journal_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash`, len(es)).Scan(&last, &prev)
+	if err != nil {
+		return nil, fmt.Errorf("journal head: %w", err)
+	}
+	for i := range es {
+		es[i].Seq, es[i].PrevHash = last-int64(len(es)-1-i), prev
+		es[i].Hash = es[i].computeHash()
+		prev = es[i].Hash
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE journal_head SET hash = $1 WHERE id = 1`, prev); err != nil {
+		return nil, fmt.Errorf("journal head: %w", err)
+	}
+	for from := 0; from < len(es); from += batchRows {
+		if err := insertEntries(ctx, tx, es[from:min(from+batchRows, len(es))]); err != nil {
+			return nil, err
+		}
+	}
+	return es, nil
+}
+
+func entryOf(c Change) (Entry, error) {
 	data := []byte("{}")
 	if c.Data != nil {
 		var err error
@@ -59,30 +109,32 @@ func Append(ctx context.Context, tx *sql.Tx, c Change) (Entry, error) {
 	if c.Action == "" || c.ObjectType == "" {
 		return Entry{}, errors.New("journal: action and object type are required")
 	}
-	e := Entry{
+	return Entry{
 		At:         c.At.UTC().Truncate(time.Microsecond), // what both engines keep
 		Actor:      c.Actor,
 		Action:     c.Action,
 		ObjectType: c.ObjectType,
 		ObjectID:   c.ObjectID,
 		Data:       data,
+	}, nil
+}
+
+func insertEntries(ctx context.Context, tx *sql.Tx, es []Entry) error {
+	var q strings.Builder
+	q.WriteString(`INSERT INTO journal (seq, at, actor_id, actor, action, object_type, object_id, data, prev_hash, hash) VALUES `)
+	args := make([]any, 0, len(es)*10)
+	for i, e := range es {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		n := len(args)
+		fmt.Fprintf(&q, "($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8, n+9, n+10)
+		args = append(args, e.Seq, e.At, nullID(e.Actor.ID), e.Actor.Name, e.Action, e.ObjectType, e.ObjectID, string(e.Data), e.PrevHash, e.Hash)
 	}
-	// Bumping the head first takes its row lock (PostgreSQL) before we read it.
-	err := tx.QueryRowContext(ctx, `UPDATE journal_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash`).Scan(&e.Seq, &e.PrevHash)
-	if err != nil {
-		return Entry{}, fmt.Errorf("journal head: %w", err)
+	if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
+		return fmt.Errorf("journal insert: %w", err)
 	}
-	e.Hash = e.computeHash()
-	if _, err := tx.ExecContext(ctx, `UPDATE journal_head SET hash = $1 WHERE id = 1`, e.Hash); err != nil {
-		return Entry{}, fmt.Errorf("journal head: %w", err)
-	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO journal (seq, at, actor_id, actor, action, object_type, object_id, data, prev_hash, hash)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		e.Seq, e.At, nullID(e.Actor.ID), e.Actor.Name, e.Action, e.ObjectType, e.ObjectID, string(e.Data), e.PrevHash, e.Hash)
-	if err != nil {
-		return Entry{}, fmt.Errorf("journal insert: %w", err)
-	}
-	return e, nil
+	return nil
 }
 
 func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }
