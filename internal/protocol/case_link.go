@@ -4,6 +4,7 @@ package protocol
 type edit struct {
 	c       Case
 	changes []Change
+	csOwned bool // c.cs is this edit's own copy
 }
 
 func (c Case) edit() *edit { return &edit{c: c.clone()} }
@@ -86,21 +87,16 @@ func (b *edit) em(actor string, e EMEvent, implied bool) {
 // cs applies CS event e, which the rules have already allowed, and the EM
 // transition it forces.
 func (b *edit) cs(e CaseEvent, implied bool) {
-	before := b.c.cs
-	after, err := before.Apply(e)
-	if err != nil {
+	if !b.csOwned { // one copy of the vendor map per edit, not per event
+		b.c.cs, b.csOwned = b.c.cs.clone(), true
+	}
+	from := b.c.cs.describeFull(e)
+	if err := b.c.cs.applyOwned(e); err != nil {
 		return
 	}
-	ch := Change{Machine: CS, Participant: e.Vendor, Event: e.Event.String(), Message: CSMessage(e.Event), Implied: implied}
-	if e.Event.CaseWide() {
-		ch.From, ch.To = before.Global().pxa(), after.Global().pxa()
-	} else {
-		f, _ := before.Vendor(e.Vendor)
-		t, _ := after.Vendor(e.Vendor)
-		ch.From, ch.To = f.String(), t.String()
-	}
+	ch := Change{Machine: CS, Participant: e.Vendor, Event: e.Event.String(), Message: CSMessage(e.Event), Implied: implied,
+		From: from, To: b.c.cs.describeFull(e)}
 	b.changes = append(b.changes, ch)
-	b.c.cs = after
 	if forced, ok := EMEffect(b.c.em, e.Event); ok {
 		b.em("", forced, true)
 	}

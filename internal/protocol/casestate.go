@@ -146,12 +146,27 @@ func (s CaseState) Apply(e CaseEvent) (CaseState, error) {
 		return s, err
 	}
 	n := s.clone()
-	if e.Event.CaseWide() {
-		n.global = n.global.with(e.Event)
-	} else {
-		n.vendors[e.Vendor] = n.vendors[e.Vendor].with(e.Event)
-	}
+	n.set(e)
 	return n, nil
+}
+
+// applyOwned applies e to s in place; s must be the caller's own clone.
+// Long runs of events (V for thousands of vendors once P holds) then cost
+// one copy of the vendor map, not one per event.
+func (s *CaseState) applyOwned(e CaseEvent) error {
+	if err := s.Check(e); err != nil {
+		return err
+	}
+	s.set(e)
+	return nil
+}
+
+func (s *CaseState) set(e CaseEvent) {
+	if e.Event.CaseWide() {
+		s.global = s.global.with(e.Event)
+	} else {
+		s.vendors[e.Vendor] = s.vendors[e.Vendor].with(e.Event)
+	}
 }
 
 // Owed returns the events the model requires before any other: P if X holds
@@ -203,26 +218,40 @@ func (s CaseState) Plan(e CaseEvent) (Plan, error) {
 		return Plan{}, &StepError{Machine: CS, State: s.describe(e), Event: e.String(), Rule: ruleOnce}
 	}
 	p := Plan{Event: e}
-	cur := s
+	cur := s.clone()
 	for cur.Check(e) != nil {
-		b, ok := cur.blocker(e)
-		if !ok {
+		bs := cur.blockers(e)
+		if len(bs) == 0 {
 			return Plan{}, cur.Check(e)
 		}
-		var err error
-		if cur, err = cur.Apply(b); err != nil {
-			return Plan{}, err
+		for _, b := range bs {
+			if err := cur.applyOwned(b); err != nil {
+				return Plan{}, err
+			}
+			p.Before = append(p.Before, b)
 		}
-		p.Before = append(p.Before, b)
 	}
-	cur, _ = cur.Apply(e)
+	_ = cur.applyOwned(e)
 	for owed := cur.Owed(); len(owed) > 0; owed = cur.Owed() {
 		for _, o := range owed {
-			cur, _ = cur.Apply(o)
+			_ = cur.applyOwned(o)
 			p.After = append(p.After, o)
 		}
 	}
 	return p, nil
+}
+
+// blockers returns events that must happen before e and are allowed now,
+// in order: all that the case owes at once, so that a case-wide event
+// blocked by thousands of vendors is planned in one pass.
+func (s CaseState) blockers(e CaseEvent) []CaseEvent {
+	if e.Event.CaseWide() && !(s.global.Has(ExploitPublic) && !s.global.Has(PublicAware)) {
+		return s.Owed()
+	}
+	if b, ok := s.blocker(e); ok {
+		return []CaseEvent{b}
+	}
+	return nil
 }
 
 // blocker returns an event that must happen before e and is allowed now.
@@ -244,6 +273,16 @@ func (s CaseState) blocker(e CaseEvent) (CaseEvent, bool) {
 		return CaseEvent{Event: FixReady, Vendor: e.Vendor}, true
 	}
 	return CaseEvent{}, false
+}
+
+// describeFull is what a Change shows of the state e concerns: the
+// case-wide part, or the vendor's state as Vendor returns it.
+func (s CaseState) describeFull(e CaseEvent) string {
+	if e.Event.CaseWide() {
+		return s.Global().pxa()
+	}
+	v, _ := s.Vendor(e.Vendor)
+	return v.String()
 }
 
 // describe returns the state an event concerns: the vendor's projection for
