@@ -11,7 +11,9 @@ import (
 	"math/big"
 	"strings"
 	"text/tabwriter"
+	"time"
 
+	"github.com/parleycvd/parley/internal/cases"
 	"github.com/parleycvd/parley/internal/metrics"
 	"github.com/parleycvd/parley/internal/protocol"
 )
@@ -31,7 +33,7 @@ const protocolUsage = `Usage:
 
 const metricsUsage = `Usage:
   parley metrics baseline [--format table|csv]
-  parley metrics skill [--format table|csv|json]
+  parley metrics skill [--since YYYY-MM-DD] [--format table|csv|json]
 `
 
 func runProtocol(ctx context.Context, c *cli, args []string) error {
@@ -61,7 +63,7 @@ func runMetrics(ctx context.Context, c *cli, args []string) error {
 	case "baseline":
 		return runBaseline(c, args[1:])
 	case "skill":
-		return runSkill(c, args[1:])
+		return runSkill(ctx, c, args[1:])
 	case "help", "-h", "--help":
 		fmt.Fprint(c.stdout, metricsUsage)
 		return nil
@@ -245,21 +247,53 @@ func runBaseline(c *cli, args []string) error {
 	return err
 }
 
-func runSkill(c *cli, args []string) error {
+func runSkill(ctx context.Context, c *cli, args []string) error {
+	mine, rest := splitFlags(args, map[string]bool{"format": true, "format=": true, "since": true, "since=": true})
 	fs, format := newFlags(c, "metrics skill", "table", "csv", "json")
-	pos, help, err := parseFlags(fs, args)
+	since := fs.String("since", "", "only cases opened on or after this date (YYYY-MM-DD, UTC)")
+	pos, help, err := parseFlags(fs, mine)
 	if err != nil || help {
 		return err
-	}
-	if len(pos) != 0 {
-		return usageError("metrics skill: unexpected argument %q", pos[0])
 	}
 	if err := checkFormat("metrics skill", *format, "table", "csv", "json"); err != nil {
 		return err
 	}
-	// The lead wires this to the store: load the histories, then
-	// writeSkill(c.stdout, *format, metrics.Evaluate(histories)).
-	return errors.New("metrics skill: not wired to the database yet")
+	var from time.Time
+	if *since != "" {
+		if from, err = time.Parse(time.DateOnly, *since); err != nil {
+			return usageError("metrics skill: --since %q: want a date like 2026-01-31", *since)
+		}
+	}
+	cfg, extra, err := loadConfig(c, "metrics skill", rest)
+	if err != nil {
+		return err
+	}
+	if len(pos)+len(extra) != 0 {
+		return usageError("metrics skill: unexpected argument %q", append(pos, extra...)[0])
+	}
+	db, err := openDB(ctx, cfg, newLogger(cfg, c.stderr))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	hs, err := cases.NewService(db, time.Now, cases.Config{KeyPrefix: cfg.CasePrefix}).CSHistories(ctx, from)
+	if err != nil {
+		return err
+	}
+	return writeSkill(c.stdout, *format, metrics.Evaluate(skillHistories(hs)))
+}
+
+// skillHistories turns the cases' records into the metrics' histories.
+func skillHistories(hs []cases.CSHistory) []metrics.History {
+	out := make([]metrics.History, 0, len(hs))
+	for _, h := range hs {
+		mh := metrics.History{CaseID: h.CaseKey, Vendor: h.VendorName}
+		for _, r := range h.Events {
+			mh.Events = append(mh.Events, metrics.Event{Event: r.Event, At: r.At})
+		}
+		out = append(out, mh)
+	}
+	return out
 }
 
 // decimal writes r with four decimals, rounded half away from zero.

@@ -136,10 +136,10 @@ X<A,1/2,0.5000
 	}
 }
 
-func TestMetricsSkillNotWired(t *testing.T) {
+func TestMetricsSkillBadDate(t *testing.T) {
 	var stderr bytes.Buffer
-	err := run(context.Background(), []string{"parley", "metrics", "skill"}, func(string) string { return "" }, strings.NewReader(""), io.Discard, io.Discard)
-	if code := exitCode(err, &stderr); code != 1 || !strings.Contains(stderr.String(), "not wired to the database yet") {
+	err := run(context.Background(), []string{"parley", "metrics", "skill", "--since", "last week"}, func(string) string { return "" }, strings.NewReader(""), io.Discard, &stderr)
+	if code := exitCode(err, &stderr); code != 2 || !strings.Contains(stderr.String(), "want a date") {
 		t.Errorf("metrics skill: exit %d, %q", code, stderr.String())
 	}
 }
