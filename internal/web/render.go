@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/parleycvd/parley/internal/auth"
+	"github.com/parleycvd/parley/internal/cases"
 	"github.com/parleycvd/parley/internal/errs"
 	"github.com/parleycvd/parley/internal/org"
 )
@@ -27,6 +28,15 @@ var funcs = template.FuncMap{
 	},
 	"iso":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"kindLabel": func(k org.Kind) string { return kindLabels[k] },
+	"blankVuln": func() struct {
+		Vuln cases.VulnFields
+		Form Form
+	} {
+		return struct {
+			Vuln cases.VulnFields
+			Form Form
+		}{}
+	},
 }
 
 var kindLabels = map[org.Kind]string{

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/parleycvd/parley/internal/auth"
+	"github.com/parleycvd/parley/internal/cases"
 	"github.com/parleycvd/parley/internal/org"
 	"github.com/parleycvd/parley/internal/store"
 )
@@ -20,6 +21,7 @@ type Deps struct {
 	DB       *store.DB
 	Users    *auth.Service
 	Orgs     *org.Service
+	Cases    *cases.Service
 	Now      func() time.Time
 	Logger   *slog.Logger
 	Instance string // the instance's name, shown in the header
@@ -102,7 +104,7 @@ func (s *Web) routes() []route {
 
 // Register adds the pages and the static assets to mux.
 func (s *Web) Register(mux *http.ServeMux) {
-	for _, rt := range s.routes() {
+	for _, rt := range append(s.routes(), s.caseRoutes()...) {
 		mux.Handle(rt.pattern, s.guard(rt.access, rt.handle))
 	}
 	static, _ := fs.Sub(files, "static")

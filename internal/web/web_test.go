@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/parleycvd/parley/internal/auth"
+	"github.com/parleycvd/parley/internal/cases"
 	"github.com/parleycvd/parley/internal/org"
 	"github.com/parleycvd/parley/internal/store"
 	"github.com/parleycvd/parley/internal/store/storetest"
@@ -29,6 +30,7 @@ type site struct {
 	srv   *httptest.Server
 	users *auth.Service
 	orgs  *org.Service
+	cases *cases.Service
 	db    *store.DB
 	now   time.Time
 }
@@ -41,8 +43,9 @@ func newSite(t *testing.T) *site {
 	cfg := auth.DefaultConfig()
 	s.users = auth.NewService(db, clock, cfg)
 	s.orgs = org.NewService(db, clock, s.users)
+	s.cases = cases.NewService(db, clock, cases.Config{})
 	s.db = db
-	w, err := web.New(web.Deps{DB: db, Users: s.users, Orgs: s.orgs, Now: clock, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	w, err := web.New(web.Deps{DB: db, Users: s.users, Orgs: s.orgs, Cases: s.cases, Now: clock, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
