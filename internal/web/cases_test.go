@@ -82,7 +82,7 @@ func TestCasePages(t *testing.T) {
 	acmeUser.post(casePath+"/participants/"+ids["Acme Routers"]+"/rm", url.Values{"event": {"v"}}).is(t, http.StatusSeeOther, casePath)
 	coord.get(casePath).has(t, "report Valid")
 	coord.post(casePath+"/cs", url.Values{"event": {"P"}}).is(t, http.StatusSeeOther, casePath)
-	coord.get(casePath + "/timeline").has(t, "Timeline of")
+	coord.get(casePath+"/timeline").has(t, "Timeline of")
 }
 
 // participantIDs reads the participants' IDs from the coordinator's view.
