@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/parleycvd/parley/internal/auth"
+	"github.com/parleycvd/parley/internal/cases"
 	"github.com/parleycvd/parley/internal/org"
 )
 
@@ -59,11 +60,13 @@ func seedDemo(ctx context.Context, a *app, w io.Writer) error {
 	}
 	ap := auth.Principal{UserID: admin.ID, Email: admin.Email, Admin: true, Staff: true}
 	fmt.Fprintf(w, "Demo accounts (password %q for all):\n  %-32s administrator\n", demoPassword, admin.Email)
+	ids := map[string]int64{}
 	for _, d := range demoData() {
 		o, err := a.orgs.Create(ctx, ap, d.fields)
 		if err != nil {
 			return err
 		}
+		ids[o.Name] = o.ID
 		for _, m := range d.members {
 			u, err := a.users.CreateUser(ctx, ap, auth.NewUser{Email: m.email, Name: m.name, Password: demoPassword, Staff: m.staff})
 			if err != nil {
@@ -79,8 +82,34 @@ func seedDemo(ctx context.Context, a *app, w io.Writer) error {
 			fmt.Fprintf(w, "  %-32s %s\n", u.Email, role)
 		}
 	}
+	if err := demoCase(ctx, a, ap, ids, w); err != nil {
+		return err
+	}
 	if a.cfg.RequireTOTP {
 		fmt.Fprintln(w, "Staff and administrators set up two-factor authentication at their first sign-in.")
 	}
+	return nil
+}
+
+// demoCase opens a multi-vendor case led by Demo CERT: a flaw in Globex's
+// TCP/IP stack that Acme's routers embed (a vertical supply chain).
+func demoCase(ctx context.Context, a *app, ap auth.Principal, ids map[string]int64, w io.Writer) error {
+	c, err := a.cases.Create(ctx, ap, cases.NewCase{
+		Title:   "Out-of-bounds write in an embedded TCP/IP stack",
+		Summary: "Reported by Night Owl Research. Globex ships the stack; Acme's routers embed it.",
+		Vulnerabilities: []cases.VulnFields{{Title: "Out-of-bounds write when reassembling IPv6 fragments", CWE: "CWE-787",
+			CVSS31Vector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}},
+		CoordinatorOrgID: ids["Demo CERT"],
+	})
+	if err != nil {
+		return err
+	}
+	vendor, reporter := []cases.Role{cases.RoleVendor}, []cases.Role{cases.RoleReporter}
+	_, err = a.cases.AddParticipants(ctx, ap, c.ID, []cases.NewParticipant{
+		{OrgID: ids["Globex Firmware"], Roles: vendor}, {OrgID: ids["Acme Routers"], Roles: vendor}, {OrgID: ids["Night Owl Research"], Roles: reporter}})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "Demo case %s with two vendors and a reporter.\n", c.Key)
 	return nil
 }
