@@ -82,7 +82,8 @@ func (p *page) do(t *testing.T, what string, steps ...chromedp.Action[chromedp.V
 	defer cancel()
 	if err := chromedp.Do(ctx, steps...); err != nil {
 		loc, _ := chromedp.Run(p.ctx, chromedp.Location())
-		t.Fatalf("%s: %v (at %s)", what, err, loc)
+		html, _ := chromedp.Run(p.ctx, chromedp.Evaluate[string](`(document.querySelector("main")||document.body).innerHTML`))
+		t.Fatalf("%s: %v (at %s)\n%s", what, err, loc, html)
 	}
 }
 
@@ -110,6 +111,16 @@ func (p *page) expect(t *testing.T, sel, want string) {
 	}
 	loc, _ := chromedp.Run(p.ctx, chromedp.Location())
 	t.Fatalf("%s at %s shows %q, want %q", sel, loc, got, want)
+}
+
+// clickText clicks the first element matching sel whose text contains text.
+func (p *page) clickText(t *testing.T, sel, text string) {
+	t.Helper()
+	ok, err := chromedp.Run(p.ctx, chromedp.Evaluate[bool](`(() => { const e = Array.from(document.querySelectorAll(`+strconvQuote(sel)+
+		`)).find(e => e.textContent.includes(`+strconvQuote(text)+`)); if (!e) return false; e.click(); return true })()`))
+	if err != nil || !ok {
+		t.Fatalf("no %s with %q to click (%v)", sel, text, err)
+	}
 }
 
 func strconvQuote(s string) string { b, _ := json.Marshal(s); return string(b) }
