@@ -20,6 +20,7 @@ import (
 	"github.com/parleycvd/parley/internal/mail"
 	"github.com/parleycvd/parley/internal/notify"
 	"github.com/parleycvd/parley/internal/org"
+	"github.com/parleycvd/parley/internal/pgp"
 	"github.com/parleycvd/parley/internal/server"
 	"github.com/parleycvd/parley/internal/ssvc"
 	"github.com/parleycvd/parley/internal/store"
@@ -35,6 +36,8 @@ type app struct {
 	users    *auth.Service
 	orgs     *org.Service
 	cases    *cases.Service
+	keyring  *pgp.Keyring
+	contacts *pgp.Contacts
 	ssvc     *ssvc.Registry
 	api      *api.API
 	runner   *jobs.Runner
@@ -91,6 +94,9 @@ func (a *app) wire() error {
 	a.users = auth.NewService(a.db, a.now, authCfg)
 	a.orgs = org.NewService(a.db, a.now, a.users)
 	a.cases = cases.NewService(a.db, a.now, cases.Config{KeyPrefix: a.cfg.CasePrefix})
+	a.keyring = pgp.NewKeyring(a.db, a.now, pgp.KeyringConfig{Name: a.cfg.Instance, Email: a.cfg.SenderAddress(),
+		Passphrase: []byte(a.cfg.PGPPassphrase)})
+	a.contacts = pgp.NewContacts(a.db, a.now)
 	reg, err := ssvc.New()
 	if err != nil {
 		return fmt.Errorf("SSVC data: %w", err)
@@ -114,6 +120,7 @@ func (a *app) wire() error {
 		return err
 	}
 	notifier.Register(a.runner)
+	notifier.UseOpenPGP(a.keyring, a.contacts)
 	notifier.RegisterCases(a.runner, a.cases)
 	a.api = api.New(api.Deps{DB: a.db, Users: a.users, Orgs: a.orgs, SSVC: a.ssvc, Now: a.now, Logger: a.log, Wake: a.runner.Wake})
 	a.runner.Handle("maintenance.purge", a.purge)

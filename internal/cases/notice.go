@@ -13,6 +13,11 @@ import (
 // the notice, and never for a request.
 type NoticeTarget struct {
 	CaseKey       string
+	Title         string
+	Summary       string
+	Vulns         []Vulnerability
+	OrgID         int64    // the participant's organisation, or 0 for a person
+	UserID        int64    // the participant as a person, or 0
 	Participant   string   // the organisation's or person's name
 	Addresses     []string // the security contact, else the organisation's admins; a person's own address
 	AlreadyNotice bool     // a contact was made already (a retry after success)
@@ -25,9 +30,9 @@ func (s *Service) NoticeTarget(ctx context.Context, caseID, participantID int64)
 	var t NoticeTarget
 	var orgID, userID sql.NullInt64
 	var attempts, failures int
-	err := q.QueryRowContext(ctx, `SELECT c.key, p.org_id, p.user_id, p.contact_attempts, p.delivery_failures
+	err := q.QueryRowContext(ctx, `SELECT c.key, c.title, c.summary, p.org_id, p.user_id, p.contact_attempts, p.delivery_failures
 		FROM case_participants p JOIN cases c ON c.id = p.case_id WHERE p.case_id = $1 AND p.id = $2`, caseID, participantID).
-		Scan(&t.CaseKey, &orgID, &userID, &attempts, &failures)
+		Scan(&t.CaseKey, &t.Title, &t.Summary, &orgID, &userID, &attempts, &failures)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, errs.E(errs.NotFound, "no participant %d in case %d", participantID, caseID)
 	}
@@ -35,6 +40,10 @@ func (s *Service) NoticeTarget(ctx context.Context, caseID, participantID int64)
 		return t, err
 	}
 	t.AlreadyNotice = attempts > failures
+	t.OrgID, t.UserID = orgID.Int64, userID.Int64
+	if t.Vulns, err = listVulns(ctx, q, caseID); err != nil {
+		return t, err
+	}
 	if userID.Valid {
 		var email string
 		err = q.QueryRowContext(ctx, `SELECT name, email FROM users WHERE id = $1`, userID.Int64).Scan(&t.Participant, &email)

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/mail"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -21,24 +22,25 @@ var casePrefix = regexp.MustCompile(`^[A-Z][A-Z0-9]{0,15}$`)
 
 // Config is the effective configuration.
 type Config struct {
-	Addr         string
-	DataDir      string
-	DatabaseURL  string // empty: SQLite in DataDir
-	BaseURL      string // how people reach this instance; empty: from Addr
-	Instance     string
-	RequireTOTP  bool // for staff and administrators
-	TLSCert      string
-	TLSKey       string
-	MailFrom     string
-	SMTPHost     string // empty: keep mail in the database mailbox
-	SMTPPort     int
-	SMTPUser     string
-	SMTPPassword string
-	SMTPTLS      string // starttls, tls or none
-	LogLevel     string // debug, info, warn, error
-	LogFormat    string // text or json
-	Workers      int    // job workers
-	CasePrefix   string // case keys are PREFIX-YEAR-NNNN
+	Addr          string
+	DataDir       string
+	DatabaseURL   string // empty: SQLite in DataDir
+	BaseURL       string // how people reach this instance; empty: from Addr
+	Instance      string
+	RequireTOTP   bool // for staff and administrators
+	TLSCert       string
+	TLSKey        string
+	MailFrom      string
+	SMTPHost      string // empty: keep mail in the database mailbox
+	SMTPPort      int
+	SMTPUser      string
+	SMTPPassword  string
+	SMTPTLS       string // starttls, tls or none
+	LogLevel      string // debug, info, warn, error
+	LogFormat     string // text or json
+	Workers       int    // job workers
+	CasePrefix    string // case keys are PREFIX-YEAR-NNNN
+	PGPPassphrase string // protects the instance's OpenPGP key in the database; empty: stored unprotected
 }
 
 // setting is one configuration item known by flag, variable and file key.
@@ -70,6 +72,7 @@ func (c *Config) settings() []setting {
 		{name: "log-level", usage: "debug, info, warn or error", str: &c.LogLevel},
 		{name: "log-format", usage: "text or json", str: &c.LogFormat},
 		{name: "workers", usage: "background job workers", num: &c.Workers},
+		{name: "pgp-passphrase", usage: "passphrase protecting the instance's OpenPGP key in the database", str: &c.PGPPassphrase, secret: true},
 		{name: "case-prefix", usage: "prefix of case keys (PREFIX-2026-0042): capital letters and digits", str: &c.CasePrefix},
 	}
 }
@@ -284,4 +287,12 @@ func redact(v string) string {
 		return u.String()
 	}
 	return "REDACTED"
+}
+
+// SenderAddress is the bare address of Sender, e.g. parley@example.org.
+func (c Config) SenderAddress() string {
+	if a, err := mail.ParseAddress(c.Sender()); err == nil {
+		return a.Address
+	}
+	return c.Sender()
 }

@@ -26,6 +26,11 @@ type Message struct {
 	Subject string
 	Text    string // plain-text body
 	Headers map[string]string
+	// ContentType and Body, when Body is set, replace Text with a body
+	// already encoded for the wire (7-bit, CRLF lines), such as a PGP/MIME
+	// multipart/encrypted one.
+	ContentType string
+	Body        []byte
 }
 
 // Sender delivers a message.
@@ -53,13 +58,24 @@ func Compose(m Message, now time.Time) ([]byte, error) {
 	h("Date", now.UTC().Format(time.RFC1123Z))
 	h("Message-ID", "<"+randomID()+"@"+domainOf(from.Address)+">")
 	h("MIME-Version", "1.0")
-	h("Content-Type", "text/plain; charset=utf-8")
-	h("Content-Transfer-Encoding", "quoted-printable")
+	if m.Body != nil {
+		h("Content-Type", m.ContentType)
+		h("Content-Transfer-Encoding", "7bit")
+	} else {
+		h("Content-Type", "text/plain; charset=utf-8")
+		h("Content-Transfer-Encoding", "quoted-printable")
+	}
 	h("Auto-Submitted", "auto-generated")
 	for k, v := range m.Headers {
-		h(k, v)
+		if !reserved[strings.ToLower(k)] {
+			h(k, v)
+		}
 	}
 	b.WriteString("\r\n")
+	if m.Body != nil {
+		b.Write(m.Body)
+		return b.Bytes(), nil
+	}
 	qp := quotedprintable.NewWriter(&b)
 	if _, err := qp.Write([]byte(strings.ReplaceAll(m.Text, "\n", "\r\n"))); err != nil {
 		return nil, err
@@ -69,6 +85,11 @@ func Compose(m Message, now time.Time) ([]byte, error) {
 	}
 	return b.Bytes(), nil
 }
+
+// reserved are the headers Compose writes itself; extra headers never
+// replace them.
+var reserved = map[string]bool{"from": true, "to": true, "subject": true, "date": true, "message-id": true,
+	"mime-version": true, "content-type": true, "content-transfer-encoding": true}
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/parleycvd/parley/internal/mail/mailtest"
 	"github.com/parleycvd/parley/internal/notify"
 	"github.com/parleycvd/parley/internal/org"
+	"github.com/parleycvd/parley/internal/pgp"
 	"github.com/parleycvd/parley/internal/protocol"
 	"github.com/parleycvd/parley/internal/store/storetest"
 )
@@ -52,6 +53,18 @@ func TestVendorNotice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Acme has an OpenPGP key on file for its security contact: its notice is
+	// encrypted and carries the details.
+	acmeKey, err := pgp.GenerateIdentity("Acme PSIRT", "psirt@acme.example", now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	contacts := pgp.NewContacts(db, now)
+	if _, err := contacts.Add(ctx, p.Actor(), pgp.Owner{Type: pgp.OwnerOrg, ID: acme.ID}, []byte(acmeKey.Key.Armored)); err != nil {
+		t.Fatal(err)
+	}
+	keyring := pgp.NewKeyring(db, now, pgp.KeyringConfig{Name: "Parley", Email: "security@parley.test"})
+	n.UseOpenPGP(keyring, contacts)
 	r := jobs.NewRunner(db, jobs.Config{Now: now})
 	n.Register(r)
 	n.RegisterCases(r, cs)
@@ -59,11 +72,11 @@ func TestVendorNotice(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := srv.Wait(3, 5*time.Second) // Globex's admin also gets an invitation
-	notices := map[string]string{}
+	notices, raw := map[string]string{}, map[string]string{}
 	for _, m := range got {
 		body := strings.ReplaceAll(string(m.Data), "=\r\n", "")
 		if strings.Contains(body, c.Key) {
-			notices[m.To[0]] = body
+			notices[m.To[0]], raw[m.To[0]] = body, string(m.Data)
 		}
 	}
 	if len(notices) != 2 || notices["psirt@acme.example"] == "" || notices["boss@globex.example"] == "" {
@@ -71,11 +84,26 @@ func TestVendorNotice(t *testing.T) {
 	}
 	for to, body := range notices {
 		if strings.Contains(body, "DHCP") || strings.Contains(body, "SecretRouter") {
-			t.Errorf("the unencrypted notice to %s reveals the vulnerability:\n%s", to, body)
+			t.Errorf("the notice to %s reveals the vulnerability in clear:\n%s", to, body)
 		}
-		if !strings.Contains(body, "https://parley.test/cases/"+c.Key) {
-			t.Errorf("no link in the notice to %s", to)
-		}
+	}
+	if !strings.Contains(notices["boss@globex.example"], "https://parley.test/cases/"+c.Key) {
+		t.Errorf("no link in the plain notice:\n%s", notices["boss@globex.example"])
+	}
+	acmeMail := raw["psirt@acme.example"]
+	if !strings.Contains(acmeMail, "multipart/encrypted") {
+		t.Fatalf("Acme's notice is not PGP/MIME:\n%s", acmeMail)
+	}
+	start, end := strings.Index(acmeMail, "-----BEGIN PGP MESSAGE-----"), strings.Index(acmeMail, "-----END PGP MESSAGE-----")
+	if start < 0 || end < start {
+		t.Fatalf("no armoured message in:\n%s", acmeMail)
+	}
+	plain, err := pgp.Decrypt([]byte(acmeMail[start:end+len("-----END PGP MESSAGE-----")]), []*pgp.Identity{acmeKey}, nil, now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := string(plain.Plaintext); !strings.Contains(text, "SecretRouter") || !strings.Contains(text, "/cases/"+c.Key) {
+		t.Errorf("the encrypted notice lacks the details:\n%s", text)
 	}
 	parts, err := cs.Participants(ctx, p, c.ID, cases.ParticipantFilter{})
 	if err != nil {

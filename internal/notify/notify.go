@@ -17,6 +17,7 @@ import (
 	"github.com/parleycvd/parley/internal/errs"
 	"github.com/parleycvd/parley/internal/jobs"
 	"github.com/parleycvd/parley/internal/mail"
+	"github.com/parleycvd/parley/internal/pgp"
 )
 
 //go:embed templates/*.txt
@@ -32,10 +33,18 @@ type Config struct {
 
 // Notifier delivers notices.
 type Notifier struct {
-	cfg   Config
-	send  mail.Sender
-	users *auth.Service
-	tmpl  *template.Template
+	cfg      Config
+	send     mail.Sender
+	users    *auth.Service
+	tmpl     *template.Template
+	keyring  *pgp.Keyring  // the instance's key, to sign; nil: no encryption
+	contacts *pgp.Contacts // recipients' keys
+}
+
+// UseOpenPGP makes notices to recipients with a key on file encrypted (and
+// signed with the instance's key), so that they can carry details.
+func (n *Notifier) UseOpenPGP(keyring *pgp.Keyring, contacts *pgp.Contacts) {
+	n.keyring, n.contacts = keyring, contacts
 }
 
 // New parses the templates (a broken template fails the start).
@@ -122,13 +131,13 @@ func (n *Notifier) vendorNotice(ctx context.Context, j jobs.Job, c *cases.Servic
 		err := c.MarkDeliveryFailed(ctx, p.CaseID, p.ParticipantID, now, "email", "no security contact and no organisation admin to write to")
 		return jobs.Permanent(errors.Join(err, fmt.Errorf("no address for participant %d", p.ParticipantID)))
 	}
-	subject, body, err := n.render("vendor_notice.txt", map[string]any{"Target": t, "Config": n.cfg,
-		"Link": n.cfg.BaseURL + "/cases/" + t.CaseKey})
-	if err != nil {
-		return jobs.Permanent(err)
-	}
+	link := n.cfg.BaseURL + "/cases/" + t.CaseKey
 	for _, to := range t.Addresses {
-		if err := n.send.Send(ctx, mail.Message{From: n.cfg.From, To: to, Subject: subject, Text: body}); err != nil {
+		m, err := n.notice(ctx, t, to, link, now)
+		if err != nil {
+			return err
+		}
+		if err := n.send.Send(ctx, m); err != nil {
 			if j.Attempts >= j.MaxAttempts {
 				_ = c.MarkDeliveryFailed(ctx, p.CaseID, p.ParticipantID, now, "email", err.Error())
 			}
@@ -143,4 +152,58 @@ func permanentIfNotFound(err error) error {
 		return jobs.Permanent(err)
 	}
 	return err
+}
+
+// notice is the message to one address: encrypted with details when the
+// participant has a key for it on file, otherwise without any detail.
+func (n *Notifier) notice(ctx context.Context, t cases.NoticeTarget, to, link string, now time.Time) (mail.Message, error) {
+	data := map[string]any{"Target": t, "Config": n.cfg, "Link": link}
+	keys, err := n.keysFor(ctx, t, to, now)
+	if err != nil {
+		return mail.Message{}, err
+	}
+	if len(keys) == 0 {
+		subject, body, err := n.render("vendor_notice.txt", data)
+		if err != nil {
+			return mail.Message{}, jobs.Permanent(err)
+		}
+		return mail.Message{From: n.cfg.From, To: to, Subject: subject, Text: body}, nil
+	}
+	subject, body, err := n.render("vendor_notice_encrypted.txt", data)
+	if err != nil {
+		return mail.Message{}, jobs.Permanent(err)
+	}
+	id, err := n.keyring.Current(ctx)
+	if err != nil {
+		return mail.Message{}, err
+	}
+	h, b := pgp.TextEntity(subject, body)
+	enc, err := pgp.BuildEncrypted(h, b, keys, id, now)
+	if err != nil {
+		return mail.Message{}, err
+	}
+	// The outer subject keeps only the case key, for threading replies.
+	return mail.Message{From: n.cfg.From, To: to, Subject: "[" + t.CaseKey + "] Encrypted message", ContentType: enc.ContentType, Body: enc.Body}, nil
+}
+
+// keysFor returns the usable keys on file for address to that belong to
+// the participant itself (its organisation, or the person).
+func (n *Notifier) keysFor(ctx context.Context, t cases.NoticeTarget, to string, now time.Time) ([]pgp.Key, error) {
+	if n.contacts == nil || n.keyring == nil {
+		return nil, nil
+	}
+	list, err := n.contacts.ForEmail(ctx, to)
+	if err != nil {
+		return nil, err
+	}
+	var keys []pgp.Key
+	for _, ck := range list {
+		own := (ck.Owner.Type == pgp.OwnerOrg && ck.Owner.ID == t.OrgID && t.OrgID != 0) ||
+			(ck.Owner.Type == pgp.OwnerUser && ck.Owner.ID == t.UserID && t.UserID != 0)
+		usable := ck.Key.CanEncrypt && !ck.Key.Revoked && (ck.Key.Expires.IsZero() || ck.Key.Expires.After(now))
+		if own && usable && ck.Key.HasEmail(to) {
+			keys = append(keys, ck.Key)
+		}
+	}
+	return keys, nil
 }
