@@ -94,7 +94,7 @@ func (a *app) wire() error {
 	a.users = auth.NewService(a.db, a.now, authCfg)
 	a.orgs = org.NewService(a.db, a.now, a.users)
 	a.cases = cases.NewService(a.db, a.now, cases.Config{KeyPrefix: a.cfg.CasePrefix})
-	a.keyring = pgp.NewKeyring(a.db, a.now, pgp.KeyringConfig{Name: a.cfg.Instance, Email: a.cfg.SenderAddress(),
+	a.keyring = pgp.NewKeyring(a.db, a.now, pgp.KeyringConfig{Name: a.cfg.Instance, Email: a.cfg.Intake(),
 		Passphrase: []byte(a.cfg.PGPPassphrase)})
 	a.contacts = pgp.NewContacts(a.db, a.now)
 	reg, err := ssvc.New()

@@ -31,7 +31,7 @@ var allowed = map[string][]string{
 	"mail/mailtest":   {},
 	"notify":          {"errs", "auth", "jobs", "mail", "org", "cases", "protocol", "reports", "pgp", "store", "store/storetest", "mail/mailtest"},
 	"api":             {"errs", "store", "auth", "org", "ssvc", "cases", "protocol", "reports", "server", "store/storetest"},
-	"web":             {"errs", "store", "journal", "jobs", "mail", "auth", "org", "cases", "protocol", "reports", "markdown", "store/storetest"},
+	"web":             {"errs", "store", "journal", "jobs", "mail", "auth", "org", "cases", "protocol", "reports", "markdown", "pgp", "store/storetest"},
 	"server":          {"store", "store/storetest"},
 	"markdown":        {},
 	"pgp":             {"errs", "store", "journal", "store/storetest"},

@@ -41,6 +41,8 @@ type Config struct {
 	Workers       int    // job workers
 	CasePrefix    string // case keys are PREFIX-YEAR-NNNN
 	PGPPassphrase string // protects the instance's OpenPGP key in the database; empty: stored unprotected
+	IntakeAddress string // where reporters write (security.txt, the key's user ID); empty: the sender address
+	IntakeListen  string // host:port of the built-in SMTP listener for reports; empty: off
 }
 
 // setting is one configuration item known by flag, variable and file key.
@@ -73,6 +75,8 @@ func (c *Config) settings() []setting {
 		{name: "log-format", usage: "text or json", str: &c.LogFormat},
 		{name: "workers", usage: "background job workers", num: &c.Workers},
 		{name: "pgp-passphrase", usage: "passphrase protecting the instance's OpenPGP key in the database", str: &c.PGPPassphrase, secret: true},
+		{name: "intake-address", usage: "e-mail address that receives vulnerability reports (shown in security.txt)", str: &c.IntakeAddress},
+		{name: "intake-listen", usage: "host:port of the built-in SMTP listener for e-mailed reports; empty: off", str: &c.IntakeListen},
 		{name: "case-prefix", usage: "prefix of case keys (PREFIX-2026-0042): capital letters and digits", str: &c.CasePrefix},
 	}
 }
@@ -203,6 +207,16 @@ func (c *Config) check() error {
 	default:
 		return fmt.Errorf("smtp-tls %q: want starttls, tls or none", c.SMTPTLS)
 	}
+	if c.IntakeAddress != "" {
+		if a, err := mail.ParseAddress(c.IntakeAddress); err != nil || a.Name != "" {
+			return fmt.Errorf("intake-address %q: want a bare e-mail address", c.IntakeAddress)
+		}
+	}
+	if c.IntakeListen != "" {
+		if _, _, err := net.SplitHostPort(c.IntakeListen); err != nil {
+			return fmt.Errorf("intake-listen %q: want host:port", c.IntakeListen)
+		}
+	}
 	if !casePrefix.MatchString(c.CasePrefix) {
 		return fmt.Errorf("case-prefix %q: want a capital letter and up to 15 capital letters or digits", c.CasePrefix)
 	}
@@ -295,4 +309,13 @@ func (c Config) SenderAddress() string {
 		return a.Address
 	}
 	return c.Sender()
+}
+
+// Intake is the address that receives reports: IntakeAddress, else the
+// sender's address.
+func (c Config) Intake() string {
+	if c.IntakeAddress != "" {
+		return c.IntakeAddress
+	}
+	return c.SenderAddress()
 }

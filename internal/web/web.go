@@ -10,6 +10,7 @@ import (
 	"github.com/parleycvd/parley/internal/auth"
 	"github.com/parleycvd/parley/internal/cases"
 	"github.com/parleycvd/parley/internal/org"
+	"github.com/parleycvd/parley/internal/pgp"
 	"github.com/parleycvd/parley/internal/store"
 )
 
@@ -22,6 +23,8 @@ type Deps struct {
 	Users    *auth.Service
 	Orgs     *org.Service
 	Cases    *cases.Service
+	Keyring  *pgp.Keyring // the instance's OpenPGP key; nil: none published
+	Security SecurityTxt
 	Now      func() time.Time
 	Logger   *slog.Logger
 	Instance string // the instance's name, shown in the header
@@ -104,7 +107,8 @@ func (s *Web) routes() []route {
 
 // Register adds the pages and the static assets to mux.
 func (s *Web) Register(mux *http.ServeMux) {
-	for _, rt := range append(s.routes(), s.caseRoutes()...) {
+	all := append(s.routes(), s.caseRoutes()...)
+	for _, rt := range append(all, s.wellKnownRoutes()...) {
 		mux.Handle(rt.pattern, s.guard(rt.access, rt.handle))
 	}
 	static, _ := fs.Sub(files, "static")

@@ -18,6 +18,7 @@ import (
 	"github.com/parleycvd/parley/internal/auth"
 	"github.com/parleycvd/parley/internal/cases"
 	"github.com/parleycvd/parley/internal/org"
+	"github.com/parleycvd/parley/internal/pgp"
 	"github.com/parleycvd/parley/internal/store"
 	"github.com/parleycvd/parley/internal/store/storetest"
 	"github.com/parleycvd/parley/internal/web"
@@ -45,7 +46,9 @@ func newSite(t *testing.T) *site {
 	s.orgs = org.NewService(db, clock, s.users)
 	s.cases = cases.NewService(db, clock, cases.Config{})
 	s.db = db
-	w, err := web.New(web.Deps{DB: db, Users: s.users, Orgs: s.orgs, Cases: s.cases, Now: clock, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	keyring := pgp.NewKeyring(db, clock, pgp.KeyringConfig{Name: "Parley", Email: "security@cert.example"})
+	w, err := web.New(web.Deps{DB: db, Users: s.users, Orgs: s.orgs, Cases: s.cases, Keyring: keyring, Now: clock,
+		Security: web.SecurityTxt{BaseURL: "https://parley.test", Contacts: []string{"mailto:security@cert.example"}, Languages: "en"}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -263,3 +266,24 @@ func TestInvitationLink(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestSecurityTxt(t *testing.T) {
+	s := newSite(t)
+	b := s.browser()
+	txt := b.get("/.well-known/security.txt")
+	txt.is(t, http.StatusOK, "")
+	for _, want := range []string{"Contact: mailto:security@cert.example\n", "Expires: 2027-10-23T00:00:00Z\n",
+		"Encryption: https://parley.test/pgp-key.asc\n", "Canonical: https://parley.test/.well-known/security.txt\n"} {
+		if !strings.Contains(txt.body, want) {
+			t.Errorf("security.txt lacks %q:\n%s", want, txt.body)
+		}
+	}
+	key := b.get("/pgp-key.asc")
+	k, err := pgp.ParseKey([]byte(key.body), s.now)
+	if err != nil || !k.HasEmail("security@cert.example") || !k.CanEncrypt {
+		t.Fatalf("published key %+v, %v", k, err)
+	}
+	if again := b.get("/pgp-key.asc"); again.body != key.body {
+		t.Fatal("the published key changed between two reads")
+	}
+}
