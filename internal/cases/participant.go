@@ -210,18 +210,18 @@ func (s *Service) addParticipants(ctx context.Context, tx *sql.Tx, at time.Time,
 	if err := insertParticipants(ctx, tx, caseID, at, actor.ID, parts); err != nil {
 		return err
 	}
-	changes := make([]journal.Change, 0, len(parts))
+	added := make([]entry, 0, len(parts))
 	var notices []jobs.Item
 	for i, pt := range parts {
 		e := entry{Participant: pt.ID, Name: pt.Name, OrgID: pt.OrgID, UserID: pt.UserID, Roles: pt.Roles.String(), To: pt.RM.String()}
 		e.setMessage(msgs[i])
-		changes = append(changes, change(at, actor, "case.participant_added", caseID, e))
+		added = append(added, e)
 		if pt.Roles.Has(RoleVendor) {
 			notices = append(notices, jobs.Item{Payload: VendorNotice{CaseID: caseID, ParticipantID: pt.ID},
 				Options: jobs.Options{DedupeKey: fmt.Sprintf("%s:%d:%d", JobVendorNotice, caseID, pt.ID)}})
 		}
 	}
-	if _, err := journal.AppendAll(ctx, tx, changes); err != nil {
+	if err := recordAll(ctx, tx, at, actor, "case.participant_added", caseID, added); err != nil {
 		return err
 	}
 	return jobs.EnqueueAll(ctx, tx, at, JobVendorNotice, notices)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -112,8 +113,37 @@ func (e *entry) setMessage(m protocol.MessageType) {
 
 // record appends one journal entry about case caseID.
 func record(ctx context.Context, tx *sql.Tx, at time.Time, actor journal.Actor, action string, caseID int64, e entry) error {
-	_, err := journal.Append(ctx, tx, change(at, actor, action, caseID, e))
+	je, err := journal.Append(ctx, tx, change(at, actor, action, caseID, e))
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO case_events (seq, case_id, participant_id) VALUES ($1, $2, $3)`, je.Seq, caseID, e.Participant)
 	return err
+}
+
+// recordAll appends the entries es about case caseID, all in one go.
+func recordAll(ctx context.Context, tx *sql.Tx, at time.Time, actor journal.Actor, action string, caseID int64, es []entry) error {
+	changes := make([]journal.Change, len(es))
+	for i, e := range es {
+		changes[i] = change(at, actor, action, caseID, e)
+	}
+	jes, err := journal.AppendAll(ctx, tx, changes)
+	if err != nil {
+		return err
+	}
+	for from := 0; from < len(jes); from += 300 {
+		part := jes[from:min(from+300, len(jes))]
+		args := make([]any, 0, 3*len(part))
+		rows := make([]string, len(part))
+		for i, je := range part {
+			rows[i] = fmt.Sprintf("($%d, $%d, $%d)", 3*i+1, 3*i+2, 3*i+3)
+			args = append(args, je.Seq, caseID, es[from+i].Participant)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO case_events (seq, case_id, participant_id) VALUES `+strings.Join(rows, ", "), args...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // change is a journal entry about case caseID.

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -88,26 +87,24 @@ func (je journalEntry) event() Event {
 	return ev
 }
 
-// entries reads up to limit of a case's journal entries after seq after.
-// With seen not nil, the database skips the entries about participants
-// not in it: their data starts with that participant's ID, as json.Marshal
-// writes entry's first field first (the filter only narrows; SeesEntry
-// decides). This reads the journal table directly, never writing to it.
+// entries reads up to limit of a case's journal entries after seq after,
+// through the case_events index: with seen not nil, only the entries about
+// the case itself (participant 0) and about the participants in seen. The
+// journal table is only read, never written.
 func entries(ctx context.Context, q store.Querier, caseID, after int64, limit int, seen []int64) ([]journalEntry, error) {
-	args := []any{strconv.FormatInt(caseID, 10), after}
+	args := []any{caseID, after}
 	filter := ""
 	if seen != nil {
-		args = append(args, `{"participant\_id":%`)
-		filter = ` AND (data NOT LIKE $3 ESCAPE '\'`
+		filter = ` AND e.participant_id IN (0`
 		for _, id := range seen {
-			args = append(args, fmt.Sprintf(`{"participant\_id":%d,%%`, id))
-			filter += ` OR data LIKE $` + itoa(len(args)) + ` ESCAPE '\'`
+			args = append(args, id)
+			filter += `, $` + itoa(len(args))
 		}
 		filter += `)`
 	}
 	args = append(args, limit)
-	rows, err := q.QueryContext(ctx, `SELECT seq, at, actor, action, data FROM journal WHERE object_type = 'case' AND object_id = $1
-		AND seq > $2`+filter+` ORDER BY seq LIMIT $`+itoa(len(args)), args...)
+	rows, err := q.QueryContext(ctx, `SELECT j.seq, j.at, j.actor, j.action, j.data FROM case_events e JOIN journal j ON j.seq = e.seq
+		WHERE e.case_id = $1 AND e.seq > $2`+filter+` ORDER BY e.seq LIMIT $`+itoa(len(args)), args...)
 	if err != nil {
 		return nil, err
 	}

@@ -27,7 +27,7 @@ import (
 // site is the pages over real services and a real database, with a clock
 // the test moves so that TOTP codes are fresh.
 type site struct {
-	t     *testing.T
+	t     testing.TB
 	srv   *httptest.Server
 	users *auth.Service
 	orgs  *org.Service
@@ -36,7 +36,7 @@ type site struct {
 	now   time.Time
 }
 
-func newSite(t *testing.T) *site {
+func newSite(t testing.TB) *site {
 	t.Helper()
 	db := storetest.New(t)
 	s := &site{t: t, now: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}
@@ -99,7 +99,7 @@ func (b *browser) post(path string, form url.Values) page {
 	return b.do(req)
 }
 
-func (p page) has(t *testing.T, want ...string) {
+func (p page) has(t testing.TB, want ...string) {
 	t.Helper()
 	for _, w := range want {
 		if !strings.Contains(p.body, w) {
@@ -108,7 +108,7 @@ func (p page) has(t *testing.T, want ...string) {
 	}
 }
 
-func (p page) is(t *testing.T, status int, location string) {
+func (p page) is(t testing.TB, status int, location string) {
 	t.Helper()
 	if p.status != status || (location != "" && !strings.HasPrefix(p.location, location)) {
 		t.Fatalf("got %d to %q, want %d to %q\n%s", p.status, p.location, status, location, p.body)

@@ -80,3 +80,18 @@ CREATE TABLE case_participants (
 CREATE INDEX case_participants_case ON case_participants(case_id, id);
 CREATE INDEX case_participants_org ON case_participants(org_id, case_id);
 CREATE INDEX case_participants_user ON case_participants(user_id, case_id);
+-- The coordinators of a case, found without reading its vendors.
+CREATE INDEX case_participants_coordinators ON case_participants(case_id)
+	WHERE (',' || roles || ',') LIKE '%,coordinator,%';
+
+-- An index of the journal's entries about each case: which participant an
+-- entry concerns (0 for the case itself), so that a participant's timeline
+-- reads its own entries and not its 10,000 neighbours'. Written in the
+-- transaction of the entry; the journal stays the record.
+CREATE TABLE case_events (
+	seq BIGINT PRIMARY KEY REFERENCES journal(seq),
+	case_id BIGINT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+	participant_id BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX case_events_case ON case_events(case_id, seq);
+CREATE INDEX case_events_participant ON case_events(case_id, participant_id, seq);
