@@ -122,7 +122,7 @@ func (a *app) wire() error {
 	notifier.Register(a.runner)
 	notifier.UseOpenPGP(a.keyring, a.contacts)
 	notifier.RegisterCases(a.runner, a.cases)
-	a.api = api.New(api.Deps{DB: a.db, Users: a.users, Orgs: a.orgs, SSVC: a.ssvc, Now: a.now, Logger: a.log, Wake: a.runner.Wake})
+	a.api = api.New(api.Deps{DB: a.db, Users: a.users, Orgs: a.orgs, Cases: a.cases, SSVC: a.ssvc, Now: a.now, Logger: a.log, Wake: a.runner.Wake})
 	a.runner.Handle("maintenance.purge", a.purge)
 	a.runner.Every("maintenance.purge", time.Hour)
 	pages, err := a.pages()

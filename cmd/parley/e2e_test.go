@@ -139,7 +139,7 @@ func TestServeAndCLI(t *testing.T) {
 func waitForURL(t *testing.T, out *syncBuffer) string {
 	t.Helper()
 	re := regexp.MustCompile(`listening on (http://\S+)`)
-	for range 200 {
+	for range 1200 { // 30 s: seeding the demo under the race detector is slow
 		if m := re.FindStringSubmatch(out.String()); m != nil {
 			return m[1]
 		}

@@ -67,6 +67,7 @@ func commands() map[string]command {
 	list := []command{}
 	list = append(list, serverCommands()...)
 	list = append(list, clientCommands()...)
+	list = append(list, caseCommands()...)
 	list = append(list, protocolCommands()...)
 	list = append(list, ssvcCommands()...)
 	m := make(map[string]command, len(list))

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/parleycvd/parley/internal/auth"
+	"github.com/parleycvd/parley/internal/cases"
 	"github.com/parleycvd/parley/internal/org"
 	"github.com/parleycvd/parley/internal/ssvc"
 	"github.com/parleycvd/parley/internal/store"
@@ -26,6 +27,7 @@ type Deps struct {
 	DB     *store.DB
 	Users  *auth.Service
 	Orgs   *org.Service
+	Cases  *cases.Service
 	SSVC   *ssvc.Registry
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -77,6 +79,19 @@ func (a *API) Routes() []Route {
 		{"DELETE", "/api/v1/orgs/{id}/members/{user}", a.removeMember},
 		{"GET", "/api/v1/ssvc/trees", a.ssvcTrees},
 		{"POST", "/api/v1/ssvc/trees/{tree}/evaluate", a.ssvcEvaluate},
+		{"GET", "/api/v1/cases", a.listCases},
+		{"POST", "/api/v1/cases", a.createCase},
+		{"GET", "/api/v1/cases/{key}", a.getCase},
+		{"POST", "/api/v1/cases/{key}/vulnerabilities", a.addCaseVulnerability},
+		{"PATCH", "/api/v1/cases/{key}/vulnerabilities/{id}", a.updateCaseVulnerability},
+		{"GET", "/api/v1/cases/{key}/participants", a.listCaseParticipants},
+		{"POST", "/api/v1/cases/{key}/participants", a.addCaseParticipants},
+		{"POST", "/api/v1/cases/{key}/participants/{id}/rm", a.stepCaseRM},
+		{"POST", "/api/v1/cases/{key}/participants/{id}/consent", a.stepCaseConsent},
+		{"POST", "/api/v1/cases/{key}/em", a.stepCaseEM},
+		{"POST", "/api/v1/cases/{key}/cs", a.recordCaseCS},
+		{"POST", "/api/v1/cases/{key}/send", a.sendCaseReport},
+		{"GET", "/api/v1/cases/{key}/timeline", a.caseTimeline},
 	}
 }
 
