@@ -11,6 +11,7 @@ import (
 	"github.com/parleycvd/parley/internal/cases"
 	"github.com/parleycvd/parley/internal/org"
 	"github.com/parleycvd/parley/internal/pgp"
+	"github.com/parleycvd/parley/internal/reports"
 	"github.com/parleycvd/parley/internal/store"
 )
 
@@ -23,6 +24,7 @@ type Deps struct {
 	Users    *auth.Service
 	Orgs     *org.Service
 	Cases    *cases.Service
+	Reports  *reports.Service
 	Keyring  *pgp.Keyring // the instance's OpenPGP key; nil: none published
 	Security SecurityTxt
 	Now      func() time.Time
@@ -108,6 +110,7 @@ func (s *Web) routes() []route {
 // Register adds the pages and the static assets to mux.
 func (s *Web) Register(mux *http.ServeMux) {
 	all := append(s.routes(), s.caseRoutes()...)
+	all = append(all, s.reportRoutes()...)
 	for _, rt := range append(all, s.wellKnownRoutes()...) {
 		mux.Handle(rt.pattern, s.guard(rt.access, rt.handle))
 	}
