@@ -1,6 +1,7 @@
 package web
 
 import (
+	"crypto/rand"
 	"embed"
 	"io/fs"
 	"log/slog"
@@ -12,6 +13,7 @@ import (
 	"github.com/parleycvd/parley/internal/org"
 	"github.com/parleycvd/parley/internal/pgp"
 	"github.com/parleycvd/parley/internal/reports"
+	"github.com/parleycvd/parley/internal/ssvc"
 	"github.com/parleycvd/parley/internal/store"
 )
 
@@ -25,6 +27,8 @@ type Deps struct {
 	Orgs     *org.Service
 	Cases    *cases.Service
 	Reports  *reports.Service
+	SSVC     *ssvc.Registry // decision models for the triage form
+	FormKey  []byte         // signs the report form's proof-of-work challenges; nil: a random key per process
 	Keyring  *pgp.Keyring // the instance's OpenPGP key; nil: none published
 	Security SecurityTxt
 	Now      func() time.Time
@@ -50,6 +54,17 @@ func New(d Deps) (*Web, error) {
 	}
 	if d.Instance == "" {
 		d.Instance = "Parley"
+	}
+	if len(d.FormKey) == 0 {
+		d.FormKey = make([]byte, 32)
+		_, _ = rand.Read(d.FormKey) // never fails (Go 1.24+)
+	}
+	if d.SSVC == nil {
+		reg, err := ssvc.New()
+		if err != nil {
+			return nil, err
+		}
+		d.SSVC = reg
 	}
 	pages, err := parseTemplates()
 	if err != nil {
