@@ -15,7 +15,6 @@ import (
 	"github.com/parleycvd/parley/internal/ssvc"
 )
 
-
 // ssvcPoint is one decision point of the Coordinator Triage form.
 type ssvcPoint struct {
 	ssvc.DecisionPoint

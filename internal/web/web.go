@@ -29,7 +29,7 @@ type Deps struct {
 	Reports  *reports.Service
 	SSVC     *ssvc.Registry // decision models for the triage form
 	FormKey  []byte         // signs the report form's proof-of-work challenges; nil: a random key per process
-	Keyring  *pgp.Keyring // the instance's OpenPGP key; nil: none published
+	Keyring  *pgp.Keyring   // the instance's OpenPGP key; nil: none published
 	Security SecurityTxt
 	Now      func() time.Time
 	Logger   *slog.Logger
