@@ -8,9 +8,11 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// limiter throttles sign-in attempts per client address, so that password
-// guessing is slow even across many accounts. (Per-account lockouts live
-// in auth.) State is per process; a cluster multiplies the budget.
+// limiter throttles some requests per client address: sign-in attempts, so
+// that password guessing is slow even across many accounts (per-account
+// lockouts live in auth), and report submissions, so that one address
+// cannot flood the triage queue. State is per process; a cluster
+// multiplies the budget.
 type limiter struct {
 	mu      sync.Mutex
 	perIP   map[string]*entry
@@ -18,6 +20,10 @@ type limiter struct {
 	burst   int
 	lastGC  time.Time
 	guarded map[string]bool
+	what    string // "sign-in attempts", in the refusal
+	// anonymous limits only requests without a token or session: signed-in
+	// reporters and programs have quotas of their own in reports.
+	anonymous bool
 }
 
 type entry struct {
@@ -25,15 +31,19 @@ type entry struct {
 	seen time.Time
 }
 
-func newLimiter(n int, per time.Duration) *limiter {
-	return &limiter{
-		perIP: map[string]*entry{}, rate: rate.Every(per / time.Duration(n)), burst: n,
-		guarded: map[string]bool{
-			"POST /login": true, "POST /login/totp": true, "POST /account/reset": true,
-			"POST /api/v1/auth/token": true, "POST /setup": true, "POST /account/link": true,
-		},
+func newLimiter(n int, per time.Duration, what string, routes ...string) *limiter {
+	l := &limiter{perIP: map[string]*entry{}, rate: rate.Every(per / time.Duration(n)), burst: n, guarded: map[string]bool{}, what: what}
+	for _, r := range routes {
+		l.guarded[r] = true
 	}
+	return l
 }
+
+// signInRoutes and reportRoutes are what the two limiters guard.
+var (
+	signInRoutes = []string{"POST /login", "POST /login/totp", "POST /account/reset", "POST /api/v1/auth/token", "POST /setup", "POST /account/link"}
+	reportRoutes = []string{"POST /report", "POST /report/follow-up", "POST /api/v1/reports"}
+)
 
 func (l *limiter) allow(ip string, now time.Time) bool {
 	l.mu.Lock()
@@ -57,17 +67,25 @@ func (l *limiter) allow(ip string, now time.Time) bool {
 
 func (l *limiter) guard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if l.guarded[r.Method+" "+r.URL.Path] && !l.allow(clientIP(r), time.Now()) {
+		if l.guarded[r.Method+" "+r.URL.Path] && (!l.anonymous || anonymous(r)) && !l.allow(clientIP(r), time.Now()) {
 			w.Header().Set("Retry-After", "60")
 			if len(r.URL.Path) > 8 && r.URL.Path[:8] == "/api/v1/" {
 				w.Header().Set("Content-Type", "application/json")
 				w.WriteHeader(http.StatusTooManyRequests)
-				_, _ = w.Write([]byte(`{"error":{"code":"too_many_requests","message":"too many sign-in attempts from your address; wait a minute"}}` + "\n"))
+				_, _ = w.Write([]byte(`{"error":{"code":"too_many_requests","message":"too many ` + l.what + ` from your address; wait a minute"}}` + "\n"))
 				return
 			}
-			http.Error(w, "Too many sign-in attempts from your address. Wait a minute and try again.", http.StatusTooManyRequests)
+			http.Error(w, "Too many "+l.what+" from your address. Wait a minute and try again; nothing you sent was stored.", http.StatusTooManyRequests)
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+func anonymous(r *http.Request) bool {
+	if r.Header.Get("Authorization") != "" {
+		return false
+	}
+	_, err := r.Cookie("parley_session")
+	return err != nil
 }

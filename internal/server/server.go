@@ -53,9 +53,12 @@ func New(d Deps) http.Handler {
 	mux.Handle("GET /metrics", promhttp.HandlerFor(d.Registry, promhttp.HandlerOpts{}))
 
 	m := newHTTPMetrics(d.Registry)
-	limits := newLimiter(10, time.Minute) // sign-in attempts per address
+	limits := newLimiter(10, time.Minute, "sign-in attempts", signInRoutes...)
+	reports := newLimiter(20, time.Hour, "report submissions", reportRoutes...)
+	reports.anonymous = true
 	var h http.Handler = mux
 	h = limits.guard(h)
+	h = reports.guard(h)
 	h = http.NewCrossOriginProtection().Handler(h)
 	h = securityHeaders(h, d.TLS)
 	h = m.observe(h, d.Logger)

@@ -80,7 +80,7 @@ func TestCrossOriginPostRefused(t *testing.T) {
 }
 
 func TestSignInRateLimit(t *testing.T) {
-	l := newLimiter(10, time.Minute)
+	l := newLimiter(10, time.Minute, "sign-in attempts", signInRoutes...)
 	now := time.Now()
 	for i := range 10 {
 		if !l.allow("192.0.2.1", now) {
@@ -103,5 +103,19 @@ func TestSignInRateLimit(t *testing.T) {
 	}
 	if last != http.StatusTooManyRequests {
 		t.Fatalf("12th sign-in POST: %d", last)
+	}
+}
+
+func TestReportRateLimit(t *testing.T) {
+	h := newHandler(t, false)
+	var codes []int
+	for range 21 {
+		codes = append(codes, get(h, "POST", "/report", nil).Code)
+	}
+	if codes[19] == http.StatusTooManyRequests || codes[20] != http.StatusTooManyRequests {
+		t.Fatalf("anonymous report POSTs: %v", codes)
+	}
+	if c := get(h, "POST", "/report", map[string]string{"Authorization": "Bearer parley_x"}).Code; c == http.StatusTooManyRequests {
+		t.Fatal("a caller with a token is held to the anonymous limit")
 	}
 }
