@@ -18,9 +18,11 @@ import (
 	"github.com/parleycvd/parley/internal/config"
 	"github.com/parleycvd/parley/internal/jobs"
 	"github.com/parleycvd/parley/internal/mail"
+	"github.com/parleycvd/parley/internal/mailin"
 	"github.com/parleycvd/parley/internal/notify"
 	"github.com/parleycvd/parley/internal/org"
 	"github.com/parleycvd/parley/internal/pgp"
+	"github.com/parleycvd/parley/internal/reports"
 	"github.com/parleycvd/parley/internal/server"
 	"github.com/parleycvd/parley/internal/ssvc"
 	"github.com/parleycvd/parley/internal/store"
@@ -36,6 +38,8 @@ type app struct {
 	users    *auth.Service
 	orgs     *org.Service
 	cases    *cases.Service
+	reports  *reports.Service
+	intake   *mailin.Intake
 	keyring  *pgp.Keyring
 	contacts *pgp.Contacts
 	ssvc     *ssvc.Registry
@@ -75,6 +79,20 @@ func openDB(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.DB
 }
 
 func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error) {
+	a, err := newCoreApp(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.wireHTTP(); err != nil {
+		a.close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// newCoreApp is newApp without the HTTP handler (API and pages), for
+// one-shot commands such as `intake mail` that serve nothing.
+func newCoreApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error) {
 	db, err := openDB(ctx, cfg, log)
 	if err != nil {
 		return nil, err
@@ -102,6 +120,8 @@ func (a *app) wire() error {
 		return fmt.Errorf("SSVC data: %w", err)
 	}
 	a.ssvc = reg
+	a.reports = reports.NewService(a.db, a.now, a.users, a.ssvc, reports.DefaultPolicy())
+	a.intake = mailin.NewIntake(a.db, a.now, a.keyring, a.contacts, mailin.IntakeConfig{Reference: mailin.ReferencePattern(a.cfg.CasePrefix, "RPT")})
 	jobMetrics := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "parley_jobs_total", Help: "Background jobs run, by kind and outcome."},
 		[]string{"kind", "outcome"})
 	a.registry.MustRegister(jobMetrics, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -122,9 +142,18 @@ func (a *app) wire() error {
 	notifier.Register(a.runner)
 	notifier.UseOpenPGP(a.keyring, a.contacts)
 	notifier.RegisterCases(a.runner, a.cases)
-	a.api = api.New(api.Deps{DB: a.db, Users: a.users, Orgs: a.orgs, Cases: a.cases, SSVC: a.ssvc, Now: a.now, Logger: a.log, Wake: a.runner.Wake})
+	notifier.RegisterReports(a.runner, a.reports, notify.ReportsConfig{ReplyTo: a.cfg.Intake()})
+	a.runner.Handle(reports.JobExpireWaiting, a.reports.ExpireJob)
+	a.runner.Every(reports.JobExpireWaiting, time.Hour)
+	a.api = api.New(api.Deps{DB: a.db, Users: a.users, Orgs: a.orgs, Cases: a.cases, Reports: a.reports, SSVC: a.ssvc, Now: a.now,
+		Logger: a.log, Wake: a.runner.Wake})
 	a.runner.Handle("maintenance.purge", a.purge)
 	a.runner.Every("maintenance.purge", time.Hour)
+	return nil
+}
+
+// wireHTTP builds the HTTP handler: the API and the pages.
+func (a *app) wireHTTP() error {
 	pages, err := a.pages()
 	if err != nil {
 		return err

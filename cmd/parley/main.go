@@ -68,6 +68,8 @@ func commands() map[string]command {
 	list = append(list, serverCommands()...)
 	list = append(list, clientCommands()...)
 	list = append(list, caseCommands()...)
+	list = append(list, reportCommands()...)
+	list = append(list, intakeCommands()...)
 	list = append(list, protocolCommands()...)
 	list = append(list, ssvcCommands()...)
 	m := make(map[string]command, len(list))

@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/parleycvd/parley/internal/config"
+	"github.com/parleycvd/parley/internal/mailin"
 )
 
 func serverCommands() []command {
@@ -116,9 +118,22 @@ func (a *app) serve(ctx context.Context, ln net.Listener, c *cli) error {
 	} else if hint != "" {
 		fmt.Fprint(c.stdout, hint)
 	}
+	smtp, smtpLn, err := a.intakeListener(c)
+	if err != nil {
+		return err
+	}
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	wg.Go(func() { a.runner.Run(workCtx) })
+	if smtp != nil {
+		// Stopped with the workers, after the HTTP server: a delivery in
+		// progress is cancelled and its sender tries again later.
+		wg.Go(func() {
+			if err := smtp.Serve(workCtx, smtpLn); err != nil {
+				a.log.Error("mail intake stopped", "err", err)
+			}
+		})
+	}
 	errc := make(chan error, 1)
 	go func() {
 		if a.cfg.TLSCert != "" {
@@ -127,7 +142,6 @@ func (a *app) serve(ctx context.Context, ln net.Listener, c *cli) error {
 			errc <- srv.Serve(ln)
 		}
 	}()
-	var err error
 	select {
 	case err = <-errc:
 	case <-ctx.Done():
@@ -143,6 +157,22 @@ func (a *app) serve(ctx context.Context, ln net.Listener, c *cli) error {
 	}
 	fmt.Fprintln(c.stdout, "Parley stopped")
 	return err
+}
+
+// intakeListener opens the built-in SMTP listener for reports when
+// intake-listen is set; it accepts mail for the intake address's domain.
+func (a *app) intakeListener(c *cli) (*mailin.Server, net.Listener, error) {
+	if a.cfg.IntakeListen == "" {
+		return nil, nil, nil
+	}
+	addr := a.cfg.Intake()
+	domain := addr[strings.LastIndexByte(addr, '@')+1:]
+	ln, err := net.Listen("tcp", a.cfg.IntakeListen)
+	if err != nil {
+		return nil, nil, fmt.Errorf("intake-listen: %w", err)
+	}
+	fmt.Fprintf(c.stdout, "Mail intake (SMTP) is listening on %s for mail to @%s\n", ln.Addr(), domain)
+	return mailin.NewServer(mailin.Config{Addr: a.cfg.IntakeListen, Domain: domain}, a.deliverMail, a.log), ln, nil
 }
 
 func hostForURL(ip net.IP) string {

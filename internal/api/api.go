@@ -15,6 +15,7 @@ import (
 	"github.com/parleycvd/parley/internal/auth"
 	"github.com/parleycvd/parley/internal/cases"
 	"github.com/parleycvd/parley/internal/org"
+	"github.com/parleycvd/parley/internal/reports"
 	"github.com/parleycvd/parley/internal/ssvc"
 	"github.com/parleycvd/parley/internal/store"
 )
@@ -24,14 +25,15 @@ var openapiDoc embed.FS
 
 // Deps are what the API serves.
 type Deps struct {
-	DB     *store.DB
-	Users  *auth.Service
-	Orgs   *org.Service
-	Cases  *cases.Service
-	SSVC   *ssvc.Registry
-	Now    func() time.Time
-	Logger *slog.Logger
-	Wake   func() // tells job workers that a change queued work; may be nil
+	DB      *store.DB
+	Users   *auth.Service
+	Orgs    *org.Service
+	Cases   *cases.Service
+	Reports *reports.Service
+	SSVC    *ssvc.Registry
+	Now     func() time.Time
+	Logger  *slog.Logger
+	Wake    func() // tells job workers that a change queued work; may be nil
 }
 
 // API holds the handlers.
@@ -92,6 +94,19 @@ func (a *API) Routes() []Route {
 		{"POST", "/api/v1/cases/{key}/cs", a.recordCaseCS},
 		{"POST", "/api/v1/cases/{key}/send", a.sendCaseReport},
 		{"GET", "/api/v1/cases/{key}/timeline", a.caseTimeline},
+		{"POST", "/api/v1/reports", a.submitReport},
+		{"GET", "/api/v1/reports", a.listReports},
+		{"GET", "/api/v1/reports/mine", a.myReports},
+		{"GET", "/api/v1/reports/{id}", a.getReport},
+		{"POST", "/api/v1/reports/{id}/messages", a.addReportMessage},
+		{"POST", "/api/v1/reports/{id}/acknowledge", a.acknowledgeReport()},
+		{"POST", "/api/v1/reports/{id}/ask", a.askReport()},
+		{"POST", "/api/v1/reports/{id}/validate", a.decideReport((*reports.Service).Validate)},
+		{"POST", "/api/v1/reports/{id}/invalidate", a.decideReport((*reports.Service).Invalidate)},
+		{"POST", "/api/v1/reports/{id}/accept", a.decideReport((*reports.Service).Accept)},
+		{"POST", "/api/v1/reports/{id}/defer", a.decideReport((*reports.Service).Defer)},
+		{"POST", "/api/v1/reports/{id}/close", a.decideReport((*reports.Service).Close)},
+		{"POST", "/api/v1/reports/{id}/assess", a.assessReport},
 	}
 }
 
