@@ -10,9 +10,11 @@ import (
 // pages returns the registrar of the web pages.
 func (a *app) pages() (func(*http.ServeMux), error) {
 	base := a.cfg.PublicURL()
-	w, err := web.New(web.Deps{DB: a.db, Users: a.users, Orgs: a.orgs, Cases: a.cases, Reports: a.reports, Keyring: a.keyring, Now: a.now, Logger: a.log,
+	w, err := web.New(web.Deps{DB: a.db, Users: a.users, Orgs: a.orgs, Cases: a.cases, Reports: a.reports, SSVC: a.ssvc,
+		Keyring: a.keyring, Now: a.now, Logger: a.log,
 		Instance: a.cfg.Instance, Secure: a.cfg.TLSCert != "" || strings.HasPrefix(base, "https://"), Wake: a.runner.Wake,
-		Security: web.SecurityTxt{BaseURL: base, Contacts: []string{"mailto:" + a.cfg.Intake()}, Languages: "en"}})
+		Security: web.SecurityTxt{BaseURL: base, Contacts: []string{base + "/report", "mailto:" + a.cfg.Intake()}, Languages: "en",
+			Policy: base + "/process"}})
 	if err != nil {
 		return nil, err
 	}
