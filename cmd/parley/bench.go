@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -30,8 +31,12 @@ func runBench(ctx context.Context, c *cli, args []string) error {
 	db := fs.String("db", "", "PostgreSQL URL to benchmark on (default: SQLite in a temporary folder)")
 	orgs := fs.Int("orgs", 1000, "organisations to seed")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the Parley run to this file")
+	target := fs.String("target", "orgs", "what to measure: orgs (an authenticated read) or reports (report submission)")
 	if err := fs.Parse(args); err != nil {
 		return usageError("bench: %v", err)
+	}
+	if *target != "orgs" && *target != "reports" {
+		return usageError("bench: --target %q: want orgs or reports", *target)
 	}
 	dir, err := os.MkdirTemp("", "parley-bench-")
 	if err != nil {
@@ -67,17 +72,26 @@ func runBench(ctx context.Context, c *cli, args []string) error {
 	}
 	defer stop2()
 	fmt.Fprintf(c.stdout, "engine %s, %d organisations, %d clients, %s per target, GOMAXPROCS %d\n", a.db.Engine, *orgs, *clients, *duration, runtimeProcs())
-	path := fmt.Sprintf("/api/v1/orgs/%d", orgID)
-	ref := drive(ctx, bareURL+path, "", *clients, *duration)
 	stopProfile, err := startCPUProfile(*cpuProfile)
 	if err != nil {
 		return err
 	}
-	got := drive(ctx, parleyURL+path, token, *clients, *duration)
+	var ref, got result
+	names, goal := [2]string{"bare net/http handler", "GET /api/v1/orgs/{id} (token)"}, 40
+	if *target == "reports" {
+		names, goal = [2]string{"bare handler: INSERT the body", "POST /api/v1/reports (token)"}, 50
+		if ref, got, err = benchReports(ctx, a, parleyURL, *clients, benchOptions{duration: *duration}); err != nil {
+			return err
+		}
+	} else {
+		path := fmt.Sprintf("/api/v1/orgs/%d", orgID)
+		ref = drive(ctx, bareURL+path, "", *clients, *duration, request{method: "GET", want: http.StatusOK})
+		got = drive(ctx, parleyURL+path, token, *clients, *duration, request{method: "GET", want: http.StatusOK})
+	}
 	stopProfile()
-	fmt.Fprintln(c.stdout, ref.line("bare net/http handler"))
-	fmt.Fprintln(c.stdout, got.line("GET /api/v1/orgs/{id} (token)"))
-	fmt.Fprintf(c.stdout, "ratio: %.1f%% of the bare handler's throughput (target: at least 40%%)\n", 100*got.rps()/ref.rps())
+	fmt.Fprintln(c.stdout, ref.line(names[0]))
+	fmt.Fprintln(c.stdout, got.line(names[1]))
+	fmt.Fprintf(c.stdout, "ratio: %.1f%% of the reference's throughput (target: at least %d%%)\n", 100*got.rps()/ref.rps(), goal)
 	if got.errors > 0 {
 		return fmt.Errorf("%d requests failed", got.errors)
 	}
@@ -136,24 +150,33 @@ func (r result) line(name string) string {
 		r.pct(0.50).Round(time.Microsecond), r.pct(0.99).Round(time.Microsecond), r.n, r.errors)
 }
 
-// drive sends GETs from clients goroutines for d and gathers latencies.
-func drive(ctx context.Context, url, token string, clients int, d time.Duration) result {
+// benchOptions are the settings every target shares.
+type benchOptions struct{ duration time.Duration }
+
+// request is what each client sends, and the status that counts as success.
+type request struct {
+	method, body string
+	want         int
+}
+
+// drive sends requests from clients goroutines for d and gathers latencies.
+func drive(ctx context.Context, url, token string, clients int, d time.Duration, rq request) result {
 	tr := &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}
 	defer tr.CloseIdleConnections()
 	hc := &http.Client{Transport: tr, Timeout: 10 * time.Second}
 	warm, cancelWarm := context.WithTimeout(ctx, d/10)
-	load(warm, hc, url, token, clients) // open connections and warm caches
+	load(warm, hc, url, token, clients, rq) // open connections and warm caches
 	cancelWarm()
 	run, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 	start := time.Now()
-	res := load(run, hc, url, token, clients)
+	res := load(run, hc, url, token, clients, rq)
 	res.elapsed = time.Since(start)
 	slices.Sort(res.lat)
 	return res
 }
 
-func load(ctx context.Context, hc *http.Client, url, token string, clients int) result {
+func load(ctx context.Context, hc *http.Client, url, token string, clients int, rq request) result {
 	var mu sync.Mutex
 	var total result
 	var wg sync.WaitGroup
@@ -161,7 +184,12 @@ func load(ctx context.Context, hc *http.Client, url, token string, clients int) 
 		wg.Go(func() {
 			var mine result
 			for ctx.Err() == nil {
-				req, _ := http.NewRequestWithContext(ctx, "GET", url, nil)
+				var body io.Reader
+				if rq.body != "" {
+					body = strings.NewReader(rq.body)
+				}
+				req, _ := http.NewRequestWithContext(ctx, rq.method, url, body)
+				req.Header.Set("Content-Type", "application/json")
 				if token != "" {
 					req.Header.Set("Authorization", "Bearer "+token)
 				}
@@ -176,7 +204,7 @@ func load(ctx context.Context, hc *http.Client, url, token string, clients int) 
 				}
 				mine.lat = append(mine.lat, time.Since(t0))
 				mine.n++
-				if err != nil || resp.StatusCode != 200 {
+				if err != nil || resp.StatusCode != rq.want {
 					mine.errors++
 				}
 			}
