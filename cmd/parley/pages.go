@@ -13,8 +13,9 @@ func (a *app) pages() (func(*http.ServeMux), error) {
 	w, err := web.New(web.Deps{DB: a.db, Users: a.users, Orgs: a.orgs, Cases: a.cases, Reports: a.reports, SSVC: a.ssvc,
 		Keyring: a.keyring, Now: a.now, Logger: a.log,
 		Instance: a.cfg.Instance, Secure: a.cfg.TLSCert != "" || strings.HasPrefix(base, "https://"), Wake: a.runner.Wake,
-		Security: web.SecurityTxt{BaseURL: base, Contacts: []string{base + "/report", "mailto:" + a.cfg.Intake()}, Languages: "en",
-			Policy: base + "/process"}})
+		// Without a configured base URL, links follow the address requests come to.
+		Security: web.SecurityTxt{BaseURL: a.cfg.BaseURL, Contacts: []string{"/report", "mailto:" + a.cfg.Intake()}, Languages: "en",
+			Policy: "/process"}})
 	if err != nil {
 		return nil, err
 	}

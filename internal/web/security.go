@@ -9,10 +9,10 @@ import (
 
 // SecurityTxt says what /.well-known/security.txt (RFC 9116) publishes.
 type SecurityTxt struct {
-	BaseURL   string   // https://parley.example.org, for the links
-	Contacts  []string // mailto: and https: URIs, in order of preference
+	BaseURL   string   // https://parley.example.org, for the links; empty: the address requests come to
+	Contacts  []string // mailto: and https: URIs (or paths on this site), in order of preference
 	Languages string   // e.g. "en, de"
-	Policy    string   // URL of the disclosure policy; empty: none
+	Policy    string   // URL or path of the disclosure policy; empty: none
 }
 
 func (s *Web) wellKnownRoutes() []route {
@@ -27,19 +27,26 @@ func (s *Web) wellKnownRoutes() []route {
 // eleven months ahead, so a running instance never publishes a stale one.
 func (s *Web) securityTxt(w http.ResponseWriter, r *http.Request, v *visitor) {
 	var b strings.Builder
+	base := s.baseURL(r)
+	abs := func(u string) string {
+		if strings.HasPrefix(u, "/") {
+			return base + u
+		}
+		return u
+	}
 	for _, c := range s.Security.Contacts {
-		fmt.Fprintf(&b, "Contact: %s\n", c)
+		fmt.Fprintf(&b, "Contact: %s\n", abs(c))
 	}
 	fmt.Fprintf(&b, "Expires: %s\n", s.Now().UTC().AddDate(0, 11, 0).Truncate(24*time.Hour).Format(time.RFC3339))
 	if s.Keyring != nil {
-		fmt.Fprintf(&b, "Encryption: %s/pgp-key.asc\n", s.Security.BaseURL)
+		fmt.Fprintf(&b, "Encryption: %s/pgp-key.asc\n", base)
 	}
 	if s.Security.Languages != "" {
 		fmt.Fprintf(&b, "Preferred-Languages: %s\n", s.Security.Languages)
 	}
-	fmt.Fprintf(&b, "Canonical: %s/.well-known/security.txt\n", s.Security.BaseURL)
+	fmt.Fprintf(&b, "Canonical: %s/.well-known/security.txt\n", base)
 	if s.Security.Policy != "" {
-		fmt.Fprintf(&b, "Policy: %s\n", s.Security.Policy)
+		fmt.Fprintf(&b, "Policy: %s\n", abs(s.Security.Policy))
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "public, max-age=3600")
