@@ -5,9 +5,11 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/parleycvd/parley/internal/auth"
 	"github.com/parleycvd/parley/internal/store/storetest"
 )
 
@@ -39,5 +41,34 @@ func TestBrowserReport(t *testing.T) {
 	p.expect(t, "#tracking-id", "RPT-")
 	p.do(t, "open the follow-up page", chromedp.Click(chromedp.CSS(`a[href*="/report/follow-up"]`)))
 	p.expect(t, "main", "Stack overflow in the AR-100 web UI")
+	p.noErrors(t)
+
+	// A coordinator finds it in the queue, acknowledges and validates it
+	// and replies; the reporter reads the reply on the follow-up page.
+	followUp, err := chromedp.Run(p.ctx, chromedp.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+	staff := newPage(t)
+	e := &e2e{t: t, env: env}
+	e.must("correct horse battery\n", "admin", "create-user", "--admin", "--email", "desk@cert.example", "--name", "Desk")
+	staff.do(t, "sign in", chromedp.Navigate(base+"/login?next=/triage"), fill("form[action='/login']", map[string]string{
+		"#email": "desk@cert.example", "#password": "correct horse battery"}))
+	// Staff enrol a second factor first; this instance requires it.
+	secret := staff.text(t, "#totp-secret")
+	code, _ := auth.TOTPCode(secret, time.Now())
+	staff.do(t, "enrol", fill("form[action='/account/totp']", map[string]string{"#code": code}))
+	staff.do(t, "open the queue", chromedp.Navigate(base+"/triage"))
+	staff.expect(t, "main table", "Stack overflow in the AR-100 web UI")
+	staff.do(t, "open the report", chromedp.Click(chromedp.CSS(`a[href^="/triage/"]`)))
+	staff.expect(t, "main h1", "Stack overflow")
+	staff.do(t, "acknowledge", chromedp.Click(chromedp.CSS(`form[action$="/acknowledge"] button`)))
+	staff.expect(t, ".flash", "")
+	staff.do(t, "validate", chromedp.Click(chromedp.CSS(`form[action$="/validate"] button`)))
+	staff.do(t, "reply", fill(`form[action$="/reply"]`, map[string]string{"#reply-body": "Thanks: we could reproduce it and are contacting Acme."}))
+	staff.expect(t, "main", "we could reproduce it")
+	p.do(t, "reload the follow-up page", chromedp.Navigate(followUp))
+	p.expect(t, "main", "we could reproduce it")
+	staff.noErrors(t)
 	p.noErrors(t)
 }
