@@ -102,7 +102,7 @@ func (p *page) text(t *testing.T, sel string) string {
 func (p *page) expect(t *testing.T, sel, want string) {
 	t.Helper()
 	var got string
-	for range 100 {
+	for range 300 { // 30 s: CI runs these under the race detector
 		s, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](`(document.querySelector(`+strconvQuote(sel)+`)||{}).textContent||""`))
 		if got = strings.TrimSpace(s); err == nil && strings.Contains(got, want) {
 			return
