@@ -50,6 +50,10 @@ type NewCase struct {
 	// coordinator organisation (the one with the lowest ID, if it belongs to
 	// several); a creator in none leaves the case without one.
 	CoordinatorOrgID int64
+	// From, if set, runs in the creating transaction once the case exists
+	// (another domain links its records to the case, e.g. the reports it
+	// comes from) and returns more participants to add, such as reporters.
+	From func(ctx context.Context, tx *sql.Tx, c Case) ([]NewParticipant, error)
 }
 
 const (
@@ -137,12 +141,28 @@ func (s *Service) Create(ctx context.Context, p auth.Principal, nc NewCase) (Cas
 			}
 			c.Vulnerabilities = append(c.Vulnerabilities, vv)
 		}
-		return nil
+		return s.from(ctx, tx, now, p, c, nc.From)
 	})
 	if err != nil {
 		return Case{}, err
 	}
 	return c, nil
+}
+
+// from runs NewCase.From and adds the participants it names.
+func (s *Service) from(ctx context.Context, tx *sql.Tx, now time.Time, p auth.Principal, c Case, hook func(context.Context, *sql.Tx, Case) ([]NewParticipant, error)) error {
+	if hook == nil {
+		return nil
+	}
+	more, err := hook(ctx, tx, c)
+	if err != nil || len(more) == 0 {
+		return err
+	}
+	parts, err := checkNew(more)
+	if err != nil {
+		return err
+	}
+	return s.addParticipants(ctx, tx, now, p.Actor(), c.ID, parts, false)
 }
 
 // nextKey gives out the next case key of at's year.

@@ -37,6 +37,7 @@ type triageReportPage struct {
 	Form       Form
 	FormName   string            // the form the error belongs to
 	Typed      map[string]string // what a refused form held
+	CaseKey    string            // the case the report is filed in, if any
 }
 
 // HTML renders reporter-supplied Markdown, sanitised.
@@ -109,6 +110,9 @@ func (s *Web) loadTriage(ctx context.Context, v *visitor, id int64) (triageRepor
 		}
 	}
 	page.Assignee = s.names(ctx).of(rep.AssigneeID)
+	if page.CaseKey, err = s.caseKeyOf(ctx, v, id); err != nil {
+		return page, err
+	}
 	page.NextStep = reports.NextStep(rep.SSVC.Outcome)
 	page.Points, err = ssvcPoints(s.SSVC, rep.SSVC)
 	return page, err

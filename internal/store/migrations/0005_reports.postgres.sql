@@ -51,6 +51,7 @@ CREATE TABLE reports (
 	priority TEXT NOT NULL DEFAULT 'none' CHECK (priority IN ('none', 'low', 'medium', 'high', 'urgent')),
 	assignee_id BIGINT REFERENCES users(id) ON DELETE SET NULL,
 	duplicate_of BIGINT REFERENCES reports(id),
+	case_id BIGINT REFERENCES cases(id), -- the case opened from (or joined by) this report
 	ssvc_outcome TEXT NOT NULL DEFAULT '' CHECK (ssvc_outcome IN ('', 'Decline', 'Track', 'Coordinate')),
 	ssvc_selections TEXT NOT NULL DEFAULT '', -- SSVC selection list JSON
 	assessed_at {{ts}},
