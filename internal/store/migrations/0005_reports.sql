@@ -1,5 +1,4 @@
--- Report intake and triage (package reports). The SQLite and PostgreSQL
--- variants differ only in the full-text search at the end.
+-- Report intake and triage (package reports); full-text search follows in 0006.
 
 -- Tracking IDs count per year: RPT-2026-000001, RPT-2026-000002...
 CREATE TABLE report_counters (
@@ -83,11 +82,6 @@ CREATE INDEX reports_priority ON reports(priority, id);
 CREATE INDEX reports_reporter ON reports(reporter_key, received_at);
 CREATE INDEX reports_user ON reports(reporter_user_id, id);
 CREATE INDEX reports_duplicate ON reports(duplicate_of);
--- Which priorities and assignees the active reports have is not what the
--- whole table suggests (urgent reports get closed); without these the
--- planner may walk every active report looking for an urgent one.
-CREATE STATISTICS reports_active_priority (mcv) ON priority, active FROM reports;
-CREATE STATISTICS reports_active_assignee (mcv) ON assignee_id, active FROM reports;
 
 CREATE TABLE report_products (
 	report_id BIGINT NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
@@ -138,12 +132,3 @@ CREATE TABLE report_messages (
 	CHECK (internal = (kind = 'note'))
 );
 CREATE INDEX report_messages_report ON report_messages(report_id, id);
-
--- Full-text search: a generated tsvector (titles, products and vendors
--- weigh more than the text) with a GIN index.
-ALTER TABLE reports ADD COLUMN search tsvector GENERATED ALWAYS AS (
-	setweight(to_tsvector('english', title || ' ' || tracking_id || ' ' || products_text || ' ' || vendors_text), 'A') ||
-	setweight(to_tsvector('english', description || ' ' || proof_of_concept || ' ' || impact || ' ' || how_found || ' ' ||
-		already_reported_to || ' ' || public_details || ' ' || tracking_ids), 'B')
-) STORED;
-CREATE INDEX reports_search ON reports USING GIN (search);
