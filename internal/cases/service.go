@@ -100,6 +100,7 @@ type entry struct {
 	Reason        string         `json:"reason,omitempty"`
 	Consent       map[string]int `json:"consent,omitempty"` // consent changes an EM step caused, by new state
 	Channel       string         `json:"channel,omitempty"`
+	Text          string         `json:"text,omitempty"` // a Note's words
 	Before        *vulnRecord    `json:"before,omitempty"`
 	After         *vulnRecord    `json:"after,omitempty"`
 }

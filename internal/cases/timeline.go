@@ -175,6 +175,9 @@ func summary(action string, d entry) string {
 	case "case.viewed":
 		return d.Name + " looked at the case for the first time"
 	}
+	if d.Text != "" {
+		return d.Text
+	}
 	return action
 }
 
