@@ -72,6 +72,9 @@ func commands() map[string]command {
 	list = append(list, intakeCommands()...)
 	list = append(list, protocolCommands()...)
 	list = append(list, ssvcCommands()...)
+	list = append(list, embargoCommands()...)
+	list = append(list, deadlineCommands()...)
+	list = append(list, disputeCommands()...)
 	m := make(map[string]command, len(list))
 	for _, c := range list {
 		m[c.name] = c

@@ -59,6 +59,13 @@ type Route struct {
 
 // Routes lists every endpoint.
 func (a *API) Routes() []Route {
+	list := a.coreRoutes()
+	list = append(list, a.embargoRoutes()...)
+	list = append(list, a.deadlineRoutes()...)
+	return append(list, a.disputeRoutes()...)
+}
+
+func (a *API) coreRoutes() []Route {
 	return []Route{
 		{"GET", "/api/v1/openapi.json", a.openapi},
 		{"POST", "/api/v1/auth/token", a.loginForToken},

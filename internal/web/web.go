@@ -126,6 +126,9 @@ func (s *Web) routes() []route {
 func (s *Web) Register(mux *http.ServeMux) {
 	all := append(s.routes(), s.caseRoutes()...)
 	all = append(all, s.reportRoutes()...)
+	all = append(all, s.embargoRoutes()...)
+	all = append(all, s.deadlineRoutes()...)
+	all = append(all, s.disputeRoutes()...)
 	for _, rt := range append(all, s.wellKnownRoutes()...) {
 		mux.Handle(rt.pattern, s.guard(rt.access, rt.handle))
 	}

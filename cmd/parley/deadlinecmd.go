@@ -1,0 +1,4 @@
+package main
+
+// deadlines: filled in by its own change.
+func deadlineCommands() []command { return nil }

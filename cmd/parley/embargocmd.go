@@ -1,0 +1,4 @@
+package main
+
+// embargo: filled in by its own change.
+func embargoCommands() []command { return nil }
