@@ -253,15 +253,6 @@ func (c *Client) StepConsent(ctx context.Context, key string, participant int64,
 	return p, err
 }
 
-// StepEM applies an embargo event (propose, reject, accept, terminate, or
-// their letters) taken by participant as.
-func (c *Client) StepEM(ctx context.Context, key, event string, as int64, opts ...Option) (Case, error) {
-	var out Case
-	in := map[string]any{"event": event, "as_participant": as}
-	err := c.Do(ctx, "POST", casePath(key, "em"), in, &out, opts...)
-	return out, err
-}
-
 // RecordCS records a case state event (V F D P X A, or their names) as it
 // happened; vendor is the vendor participant of V, F and D, 0 for the
 // others. It returns every change made, the implied ones too.

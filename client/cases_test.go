@@ -64,8 +64,12 @@ func TestCaseCalls(t *testing.T) {
 			seen{"POST", "/api/v1/cases/K/participants/5/rm", `{"event":"close","override_reason":"legal says so"}`, ""}},
 		{"consent", func() error { _, err := c.StepConsent(ctx, "K", 5, "accept"); return err },
 			seen{"POST", "/api/v1/cases/K/participants/5/consent", `{"event":"accept"}`, ""}},
-		{"em", func() error { _, err := c.StepEM(ctx, "K", "propose", 2); return err },
-			seen{"POST", "/api/v1/cases/K/em", `{"as_participant":2,"event":"propose"}`, ""}},
+		{"propose", func() error {
+			_, err := c.ProposeEmbargo(ctx, "K", EmbargoProposalInput{EndsAt: "2026-12-31T17:00", Zone: "Europe/Berlin", AsParticipant: 2})
+			return err
+		}, seen{"POST", "/api/v1/cases/K/embargo/proposals", `{"ends_at":"2026-12-31T17:00","zone":"Europe/Berlin","as_participant":2}`, ""}},
+		{"answer", func() error { _, err := c.AnswerEmbargo(ctx, "K", 5, 7, "accept", ""); return err },
+			seen{"POST", "/api/v1/cases/K/embargo/answers", `{"answer":"accept","participant_id":5,"proposal_id":7}`, ""}},
 		{"cs vendor", func() error { _, err := c.RecordCS(ctx, "K", "F", 5); return err },
 			seen{"POST", "/api/v1/cases/K/cs", `{"event":"F","vendor":5}`, ""}},
 		{"cs case", func() error { _, err := c.RecordCS(ctx, "K", "P", 0); return err },

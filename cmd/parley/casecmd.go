@@ -12,7 +12,7 @@ import (
 
 func caseCommands() []command {
 	return []command{
-		{"case", "cases: list, show, create, add-vuln, timeline, send, cs, em", runCase},
+		{"case", "cases: list, show, create, add-vuln, timeline, send, cs (embargo: see parley embargo)", runCase},
 		{"participant", "participants of a case: list, add, rm (report state), consent", runParticipant},
 	}
 }
@@ -25,7 +25,6 @@ const caseUsage = `case: want one of
   timeline KEY [--cursor C] [--limit N]
   send KEY --from PARTICIPANT --to PARTICIPANT
   cs KEY V|F|D|P|X|A [--vendor PARTICIPANT]
-  em KEY propose|accept|reject|terminate --as PARTICIPANT
 KEY is a case key such as PAR-2026-0042 (or the case's ID); every command takes --json`
 
 const participantUsage = `participant: want one of
@@ -273,23 +272,6 @@ func runCase(ctx context.Context, c *cli, args []string) error {
 						printCaseChange(out, ch)
 					}
 				})
-			}
-		}},
-		"em": {[]string{"KEY", "EVENT"}, func(fs *flag.FlagSet) caseVerbRun {
-			as := fs.Int64("as", 0, "the participant taking the step (required)")
-			return func(ctx context.Context, out *caseOutput, pos []string) error {
-				if *as <= 0 {
-					return usageError("case em: --as PARTICIPANT is required")
-				}
-				cl, err := out.client()
-				if err != nil {
-					return err
-				}
-				k, err := cl.StepEM(ctx, pos[0], pos[1], *as)
-				if err != nil {
-					return err
-				}
-				return out.print(k, func() { out.f("%s: embargo %s (%s)\n", k.Key, k.EM, k.EMName) })
 			}
 		}},
 	}, args)

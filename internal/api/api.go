@@ -97,7 +97,6 @@ func (a *API) coreRoutes() []Route {
 		{"POST", "/api/v1/cases/{key}/participants", a.addCaseParticipants},
 		{"POST", "/api/v1/cases/{key}/participants/{id}/rm", a.stepCaseRM},
 		{"POST", "/api/v1/cases/{key}/participants/{id}/consent", a.stepCaseConsent},
-		{"POST", "/api/v1/cases/{key}/em", a.stepCaseEM},
 		{"POST", "/api/v1/cases/{key}/cs", a.recordCaseCS},
 		{"POST", "/api/v1/cases/{key}/send", a.sendCaseReport},
 		{"GET", "/api/v1/cases/{key}/timeline", a.caseTimeline},

@@ -316,28 +316,6 @@ func (a *API) stepCaseConsent(w http.ResponseWriter, r *http.Request, p auth.Pri
 	writeJSON(w, http.StatusOK, participantOut(pt))
 }
 
-func (a *API) stepCaseEM(w http.ResponseWriter, r *http.Request, p auth.Principal) {
-	id, err := a.caseRef(r, p)
-	var in emInput
-	if err == nil {
-		err = decode(w, r, &in)
-	}
-	var e protocol.EMEvent
-	if err == nil {
-		e, err = parseEvent("EM", in.Event, protocol.EMEvents())
-	}
-	var c cases.Case
-	if err == nil {
-		c, err = a.Cases.StepEM(r.Context(), p, id, in.AsParticipant, e)
-		err = renameField(err, "actor", "as_participant")
-	}
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, caseOut(c))
-}
-
 func (a *API) recordCaseCS(w http.ResponseWriter, r *http.Request, p auth.Principal) {
 	id, err := a.caseRef(r, p)
 	var in csInput

@@ -314,12 +314,6 @@ type eventInput struct {
 	Event string `json:"event"`
 }
 
-// emInput is the body of an embargo step.
-type emInput struct {
-	Event         string `json:"event"`
-	AsParticipant int64  `json:"as_participant"`
-}
-
 // csInput is the body of recording a case state event.
 type csInput struct {
 	Event  string `json:"event"`

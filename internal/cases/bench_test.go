@@ -146,10 +146,11 @@ func BenchmarkStepsIn10kCase(b *testing.B) {
 	// Proposing puts the embargo to all 10,001 others, rejecting clears it.
 	b.Run("em-propose-reject", func(b *testing.B) {
 		for b.Loop() {
-			for _, e := range []protocol.EMEvent{protocol.EMPropose, protocol.EMReject} {
-				if _, err := w.svc.StepEM(w.ctx, w.staff, c.ID, lead.ID, e); err != nil {
-					b.Fatal(err)
-				}
+			if _, err := w.svc.ProposeEmbargo(w.ctx, w.staff, c.ID, lead.ID, w.terms(30)); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := w.svc.DecideEmbargo(w.ctx, w.staff, c.ID, 0, false, ""); err != nil {
+				b.Fatal(err)
 			}
 		}
 	})

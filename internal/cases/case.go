@@ -38,6 +38,10 @@ type Case struct {
 	// Vulnerabilities are filled in by Get and GetByKey, in the order they
 	// were added; List leaves them empty.
 	Vulnerabilities []Vulnerability
+	// Restricted is set by Get and GetByKey when the viewer has not
+	// accepted the embargo in force: they see the key, title, summary and
+	// embargo, not the vulnerabilities (see Access.Restricted).
+	Restricted bool
 }
 
 // NewCase is what Create needs.
@@ -260,6 +264,10 @@ func (s *Service) Get(ctx context.Context, p auth.Principal, id int64) (Case, er
 	c, err := scanCase(q.QueryRowContext(ctx, `SELECT `+caseColumns+` FROM cases c WHERE c.id = $1`, id))
 	if err != nil {
 		return Case{}, err
+	}
+	if a.Restricted {
+		c.Restricted = true
+		return c, nil
 	}
 	c.Vulnerabilities, err = listVulns(ctx, q, id)
 	return c, err

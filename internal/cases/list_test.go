@@ -111,7 +111,7 @@ func TestEmbargoedCaseInvitesNewcomers(t *testing.T) {
 	w := newWorld(t)
 	c := w.open("Case")
 	lead := w.participants(c)[w.coord.ID]
-	if _, err := w.svc.StepEM(w.ctx, w.staff, c.ID, lead.ID, protocol.EMPropose); err != nil {
+	if _, err := w.svc.ProposeEmbargo(w.ctx, w.staff, c.ID, lead.ID, w.terms(30)); err != nil {
 		t.Fatal(err)
 	}
 	acme := w.add(c, []cases.Role{cases.RoleVendor}, w.acme)[0]
@@ -127,7 +127,7 @@ func TestEmbargoedCaseInvitesNewcomers(t *testing.T) {
 		t.Fatalf("last event %+v", last)
 	}
 	// Sending the report needs the embargo accepted first... once it is in force.
-	if _, err := w.svc.StepEM(w.ctx, w.staff, c.ID, lead.ID, protocol.EMAccept); err != nil {
+	if _, err := w.svc.DecideEmbargo(w.ctx, w.staff, c.ID, 0, true, "the vendor asked for time"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := w.svc.SendReport(w.ctx, w.staff, c.ID, lead.ID, acme.ID); !errs.Is(err, errs.Conflict) {

@@ -221,7 +221,8 @@ func (m *model) save(ctx context.Context, tx *sql.Tx, at time.Time, next protoco
 			for _, id := range chunk {
 				args = append(args, id)
 			}
-			_, err := tx.ExecContext(ctx, `UPDATE case_participants SET rm_state = $1, consent_state = $2, vfd_state = $3,
+			_, err := tx.ExecContext(ctx, `UPDATE case_participants SET rm_state = $1,
+				consent_at = CASE WHEN consent_state = $2 THEN consent_at ELSE $4 END, consent_state = $2, vfd_state = $3,
 				version = version + 1, updated_at = $4 WHERE case_id = $5 AND id IN (`+placeholders(6, len(chunk))+`)`, args...)
 			if err != nil {
 				return err
@@ -312,6 +313,9 @@ func (m *model) step(ctx context.Context, tx *sql.Tx, at time.Time, actor journa
 		return nil, stepError(err)
 	}
 	if err := m.save(ctx, tx, at, next); err != nil {
+		return nil, err
+	}
+	if err := settle(ctx, tx, at, m.caseID, changes); err != nil {
 		return nil, err
 	}
 	return changes, m.journal(ctx, tx, at, actor, changes, reason)

@@ -396,11 +396,11 @@ func insertParticipants(ctx context.Context, tx *sql.Tx, caseID int64, at time.T
 			if i > 0 {
 				values.WriteString(", ")
 			}
-			values.WriteString("($1, $2, $3, $2, " + placeholders(len(args)+1, 6) + ")")
+			values.WriteString("($1, $2, $3, $2, $2, " + placeholders(len(args)+1, 6) + ")")
 			args = append(args, nullID(pt.OrgID), nullID(pt.UserID), pt.Roles.String(), pt.RM.String(), consentText(pt.Consent), vfdText(pt.HasVFD, pt.VFD))
 			index[who{pt.OrgID, pt.UserID}] = i
 		}
-		rows, err := tx.QueryContext(ctx, `INSERT INTO case_participants (case_id, added_at, added_by, updated_at,
+		rows, err := tx.QueryContext(ctx, `INSERT INTO case_participants (case_id, added_at, added_by, updated_at, consent_at,
 			org_id, user_id, roles, rm_state, consent_state, vfd_state) VALUES `+values.String()+` RETURNING id, COALESCE(org_id, 0), COALESCE(user_id, 0)`, args...)
 		if err != nil {
 			return fmt.Errorf("insert participants: %w", err)

@@ -21,6 +21,10 @@ type Access struct {
 	Participants []int64
 	// Coordinator is set when one of them holds the coordinator role.
 	Coordinator bool
+	// Restricted is set while an embargo is in force that none of them has
+	// accepted (nor been shown the details by the coordinators): they see
+	// the case's summary and the embargo, not its details.
+	Restricted bool
 }
 
 // Acts reports whether the principal acts for participant id.
@@ -143,23 +147,31 @@ func access(ctx context.Context, q store.Querier, p auth.Principal, caseID int64
 		return a, nil
 	}
 	cond, args := actsFor(p, 2)
-	rows, err := q.QueryContext(ctx, `SELECT id, roles FROM case_participants WHERE case_id = $1 AND (`+cond+`) ORDER BY id`,
+	rows, err := q.QueryContext(ctx, `SELECT p.id, p.roles, p.consent_state, p.details_shared, c.em_state
+		FROM case_participants p JOIN cases c ON c.id = p.case_id WHERE p.case_id = $1 AND (`+cond+`) ORDER BY p.id`,
 		append([]any{caseID}, args...)...)
 	if err != nil {
 		return a, err
 	}
 	defer rows.Close()
+	bound := false // one of p's participants may see the details
 	for rows.Next() {
 		var id int64
-		var roles string
-		if err := rows.Scan(&id, &roles); err != nil {
+		var roles, consent, em string
+		var shared bool
+		if err := rows.Scan(&id, &roles, &consent, &shared, &em); err != nil {
 			return a, err
 		}
 		a.Participants = append(a.Participants, id)
 		if parseRoles(roles).Has(RoleCoordinator) {
 			a.Coordinator = true
 		}
+		embargoed := em == protocol.EMActive.String() || em == protocol.EMRevise.String()
+		if !embargoed || shared || consent == "signatory" || consent == "lapsed" {
+			bound = true
+		}
 	}
+	a.Restricted = len(a.Participants) > 0 && !bound && !manages(p, a)
 	return a, rows.Err()
 }
 

@@ -25,6 +25,10 @@ type Config struct {
 	// letter followed by up to 15 capital letters or digits. Empty means
 	// DefaultKeyPrefix.
 	KeyPrefix string
+	// SilenceAfter is how long an invitation to an embargo may go
+	// unanswered before it counts as a rejection; 0 means
+	// DefaultSilenceAfter.
+	SilenceAfter time.Duration
 }
 
 var keyPrefixPattern = regexp.MustCompile(`^[A-Z][A-Z0-9]{0,15}$`)
@@ -63,6 +67,9 @@ type Service struct {
 func NewService(db *store.DB, now func() time.Time, cfg Config) *Service {
 	if cfg.KeyPrefix == "" {
 		cfg.KeyPrefix = DefaultKeyPrefix
+	}
+	if cfg.SilenceAfter <= 0 {
+		cfg.SilenceAfter = DefaultSilenceAfter
 	}
 	return &Service{db: db, now: now, cfg: cfg}
 }

@@ -166,3 +166,8 @@ func (w *world) count(query string, args ...any) int {
 	}
 	return n
 }
+
+// terms are UTC terms ending days after the world's now.
+func (w *world) terms(days int) cases.Terms {
+	return cases.Terms{EndsAt: w.now.Add(time.Duration(days) * 24 * time.Hour), Zone: "UTC"}
+}

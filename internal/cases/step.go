@@ -76,42 +76,18 @@ func (s *Service) SendReport(ctx context.Context, p auth.Principal, caseID, from
 	return out, err
 }
 
-// StepEM applies EM event e (propose, reject, accept, terminate) to the
-// case's embargo, taken by participant actor (the proposer signs its own
-// proposal). Consent follows the model: see protocol.Case.StepEM.
-func (s *Service) StepEM(ctx context.Context, p auth.Principal, caseID, actor int64, e protocol.EMEvent) (Case, error) {
-	if e > protocol.EMTerminate {
-		return Case{}, errs.Field("event", "must be one of the EM events p, r, a, t")
-	}
-	var out Case
-	err := s.change(ctx, p, caseID, func(tx *sql.Tx, a Access, now time.Time) error {
-		if err := CanManage(p, a); err != nil {
-			return err
-		}
-		m, err := s.loadModel(ctx, tx, caseID)
-		if err != nil {
-			return err
-		}
-		if _, ok := m.parts[actor]; !ok {
-			return errs.Field("actor", "must be a participant in this case")
-		}
-		_, err = m.step(ctx, tx, now, p.Actor(), "", func(c protocol.Case) (protocol.Case, []protocol.Change, error) {
-			return c.StepEM(pkey(actor), e)
-		})
-		if err != nil {
-			return err
-		}
-		out, err = scanCase(tx.QueryRowContext(ctx, `SELECT `+caseColumns+` FROM cases c WHERE c.id = $1`, caseID))
-		return err
-	})
-	return out, err
-}
-
-// StepConsent applies a participant's own consent event: invite, accept or
-// decline.
+// StepConsent applies a consent event: the coordinators invite a
+// participant (again) to the terms; accepting or declining is an answer to
+// the current terms (AnswerEmbargo).
 func (s *Service) StepConsent(ctx context.Context, p auth.Principal, caseID, participantID int64, e protocol.ConsentEvent) (Participant, error) {
 	if e != protocol.ConsentInvite && e != protocol.ConsentAccept && e != protocol.ConsentDecline {
 		return Participant{}, errs.Field("event", "must be invite, accept or decline")
+	}
+	if e != protocol.ConsentInvite { // an answer to the terms: recorded as one
+		if _, err := s.AnswerEmbargo(ctx, p, caseID, participantID, 0, e == protocol.ConsentAccept, ""); err != nil {
+			return Participant{}, err
+		}
+		return s.participant(ctx, caseID, participantID)
 	}
 	var out Participant
 	err := s.change(ctx, p, caseID, func(tx *sql.Tx, a Access, now time.Time) error {
@@ -332,4 +308,8 @@ func (s *Service) MarkViewed(ctx context.Context, p auth.Principal, caseID int64
 		}
 		return nil
 	})
+}
+
+func (s *Service) participant(ctx context.Context, caseID, id int64) (Participant, error) {
+	return getParticipant(ctx, s.db.Read(), caseID, id)
 }

@@ -68,13 +68,12 @@ func TestRMAndEMSteps(t *testing.T) {
 	}
 
 	// Embargo: proposed by the coordinator, accepted by the vendor.
-	w.unchanged(t, c, errs.Forbidden, func() error {
-		_, err := w.svc.StepEM(w.ctx, w.memberA, c.ID, acme.ID, protocol.EMPropose)
-		return err
-	})
-	cc, err := w.svc.StepEM(w.ctx, w.staff, c.ID, lead.ID, protocol.EMPropose)
-	if err != nil || cc.EM != protocol.EMProposed || cc.Version != c.Version+1 {
-		t.Fatalf("propose: %+v, %v", cc, err)
+	if _, err := w.svc.ProposeEmbargo(w.ctx, w.staff, c.ID, lead.ID, w.terms(30)); err != nil {
+		t.Fatalf("propose: %v", err)
+	}
+	cc, _ := w.svc.Get(w.ctx, w.staff, c.ID)
+	if cc.EM != protocol.EMProposed || cc.Version != c.Version+1 {
+		t.Fatalf("proposed: %+v", cc)
 	}
 	ps := w.participants(c)
 	if ps[w.acme.ID].Consent != protocol.ConsentInvited || ps[w.coord.ID].Consent != protocol.ConsentSignatory {
@@ -84,11 +83,12 @@ func TestRMAndEMSteps(t *testing.T) {
 		_, err := w.svc.StepConsent(w.ctx, w.memberA, c.ID, acme.ID, protocol.ConsentInvite)
 		return err
 	})
+	// The last to accept puts the terms in force.
 	if got, err := w.svc.StepConsent(w.ctx, w.memberA, c.ID, acme.ID, protocol.ConsentAccept); err != nil || got.Consent != protocol.ConsentSignatory {
 		t.Fatalf("accept: %+v, %v", got, err)
 	}
-	if cc, err = w.svc.StepEM(w.ctx, w.staff, c.ID, acme.ID, protocol.EMAccept); err != nil || cc.EM != protocol.EMActive {
-		t.Fatalf("accept embargo: %+v, %v", cc, err)
+	if cc, _ = w.svc.Get(w.ctx, w.staff, c.ID); cc.EM != protocol.EMActive || !cc.EmbargoEndsAt.Equal(w.terms(30).EndsAt) {
+		t.Fatalf("accepted embargo: %+v", cc)
 	}
 	// Closing during an embargo needs a reason.
 	w.unchanged(t, c, errs.Conflict, func() error {
@@ -118,11 +118,11 @@ func TestRMAndEMSteps(t *testing.T) {
 		t.Fatalf("after P: acme %+v", ps[w.acme.ID])
 	}
 	w.unchanged(t, c, errs.Conflict, func() error {
-		_, err := w.svc.StepEM(w.ctx, w.staff, c.ID, lead.ID, protocol.EMPropose)
+		_, err := w.svc.ProposeEmbargo(w.ctx, w.staff, c.ID, lead.ID, w.terms(20))
 		return err
 	})
 	want := []string{"case.created", "case.participant_added", "case.participant_added", "case.rm", "case.rm", "case.rm", "case.em",
-		"case.consent", "case.em", "case.rm", "case.cs", "case.em", "case.cs"}
+		"case.embargo_proposed", "case.em", "case.embargo_in_force", "case.rm", "case.cs", "case.em", "case.cs"}
 	if got := w.actions(c); !slices.Equal(got, want) {
 		t.Fatalf("journal\n%v\nwant\n%v", got, want)
 	}
@@ -138,7 +138,9 @@ func TestRMAndEMSteps(t *testing.T) {
 		"RS Acme Routers received the report",
 		"RV Acme Routers: report Valid (was Received)",
 		"EP Embargo proposed (was none); consent: 1 invited, 1 signatory",
-		"EA Acme Routers: embargo consent signatory (was invited)",
+		"MessageType(0) CERT Example proposed an embargo until 2026-05-31 12:00 UTC",
+		"EA Embargo in force (was proposed); consent: 1 signatory",
+		"MessageType(0) Acme Routers accepted the embargo; every participant has: it is in force until 2026-05-31 12:00 UTC",
 		"RC Acme Routers: report Closed (was Accepted); reason: end of life product",
 		"CP Public aware",
 		"ET Embargo ended (was in force), as the case state requires; consent: 2 no embargo",

@@ -44,7 +44,9 @@ func (s *Service) Timeline(ctx context.Context, p auth.Principal, caseID int64, 
 	}
 	var roles map[int64]Roles
 	var seen []int64 // the participants whose entries p sees; nil for all
-	if !manages(p, a) {
+	if a.Restricted { // before accepting the embargo: only what concerns them
+		seen = a.Participants
+	} else if !manages(p, a) {
 		if roles, err = coordinatorRoles(ctx, q, caseID); err != nil {
 			return nil, err
 		}
@@ -59,7 +61,11 @@ func (s *Service) Timeline(ctx context.Context, p auth.Principal, caseID int64, 
 		}
 		for _, je := range list {
 			after = je.seq
-			if SeesEntry(p, a, je.data.Participant, roles[je.data.Participant]) && len(out) < page.Size() {
+			sees := SeesEntry(p, a, je.data.Participant, roles[je.data.Participant])
+			if a.Restricted {
+				sees = a.Acts(je.data.Participant)
+			}
+			if sees && len(out) < page.Size() {
 				out = append(out, je.event())
 			}
 		}
