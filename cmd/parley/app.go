@@ -145,6 +145,8 @@ func (a *app) wire() error {
 	notifier.RegisterReports(a.runner, a.reports, notify.ReportsConfig{ReplyTo: a.cfg.Intake()})
 	a.runner.Handle(reports.JobExpireWaiting, a.reports.ExpireJob)
 	a.runner.Every(reports.JobExpireWaiting, time.Hour)
+	a.runner.Handle(cases.JobExpireSilence, a.cases.ExpireSilenceJob)
+	a.runner.Every(cases.JobExpireSilence, time.Hour)
 	a.api = api.New(api.Deps{DB: a.db, Users: a.users, Orgs: a.orgs, Cases: a.cases, Reports: a.reports, SSVC: a.ssvc, Now: a.now,
 		Logger: a.log, Wake: a.runner.Wake})
 	a.runner.Handle("maintenance.purge", a.purge)

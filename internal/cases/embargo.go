@@ -224,6 +224,9 @@ func (s *Service) putTerms(ctx context.Context, tx *sql.Tx, by journal.Actor, us
 	if err := record(ctx, tx, now, by, "case.embargo_proposed", caseID, entry{Participant: actor, Name: m.parts[actor].name, Text: words}); err != nil {
 		return Proposal{}, err
 	}
+	if err := tell(ctx, tx, now, caseID, actor, EmbargoProposed, fmt.Sprintf("p%d", id), t, false); err != nil {
+		return Proposal{}, err
+	}
 	return scanProposal(tx.QueryRowContext(ctx, `SELECT `+proposalColumns+proposalFrom+` WHERE e.id = $1`, id))
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/parleycvd/parley/internal/auth"
 	"github.com/parleycvd/parley/internal/errs"
+	"github.com/parleycvd/parley/internal/jobs"
 	"github.com/parleycvd/parley/internal/journal"
 	"github.com/parleycvd/parley/internal/protocol"
 	"github.com/parleycvd/parley/internal/store"
@@ -288,4 +289,10 @@ func (s *Service) ShareDetails(ctx context.Context, p auth.Principal, caseID, pa
 		text := fmt.Sprintf("The case's details were shared with %s before it accepted the embargo; reason: %s", pt.Name, strings.TrimSpace(reason))
 		return record(ctx, tx, now, p.Actor(), "case.details_shared", caseID, entry{Participant: participant, Name: pt.Name, Text: text})
 	})
+}
+
+// ExpireSilenceJob is the handler of JobExpireSilence.
+func (s *Service) ExpireSilenceJob(ctx context.Context, _ jobs.Job) error {
+	_, err := s.ExpireSilence(ctx, s.clock())
+	return err
 }

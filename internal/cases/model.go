@@ -318,5 +318,8 @@ func (m *model) step(ctx context.Context, tx *sql.Tx, at time.Time, actor journa
 	if err := settle(ctx, tx, at, m.caseID, changes); err != nil {
 		return nil, err
 	}
+	if err := announce(ctx, tx, at, m.caseID, changes, next.EM()); err != nil {
+		return nil, err
+	}
 	return changes, m.journal(ctx, tx, at, actor, changes, reason)
 }

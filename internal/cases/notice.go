@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"time"
 
 	"github.com/parleycvd/parley/internal/errs"
 )
@@ -21,6 +22,10 @@ type NoticeTarget struct {
 	Participant   string   // the organisation's or person's name
 	Addresses     []string // the security contact, else the organisation's admins; a person's own address
 	AlreadyNotice bool     // a contact was made already (a retry after success)
+	// Embargoed is set while an embargo is in force that the participant
+	// has not accepted: a notice then carries no details, even encrypted.
+	Embargoed bool
+	EndsAt    time.Time // the embargo's end, when one is in force
 }
 
 // NoticeTarget looks up where the notice for participant participantID of
@@ -30,9 +35,15 @@ func (s *Service) NoticeTarget(ctx context.Context, caseID, participantID int64)
 	var t NoticeTarget
 	var orgID, userID sql.NullInt64
 	var attempts, failures int
-	err := q.QueryRowContext(ctx, `SELECT c.key, c.title, c.summary, p.org_id, p.user_id, p.contact_attempts, p.delivery_failures
+	var em, consent string
+	var shared bool
+	var ends sql.NullTime
+	err := q.QueryRowContext(ctx, `SELECT c.key, c.title, c.summary, p.org_id, p.user_id, p.contact_attempts, p.delivery_failures,
+		c.em_state, c.embargo_ends_at, p.consent_state, p.details_shared
 		FROM case_participants p JOIN cases c ON c.id = p.case_id WHERE p.case_id = $1 AND p.id = $2`, caseID, participantID).
-		Scan(&t.CaseKey, &t.Title, &t.Summary, &orgID, &userID, &attempts, &failures)
+		Scan(&t.CaseKey, &t.Title, &t.Summary, &orgID, &userID, &attempts, &failures, &em, &ends, &consent, &shared)
+	t.EndsAt = nullTime(ends)
+	t.Embargoed = (em == "A" || em == "R") && !shared && consent != "signatory" && consent != "lapsed"
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, errs.E(errs.NotFound, "no participant %d in case %d", participantID, caseID)
 	}

@@ -62,6 +62,7 @@ func New(cfg Config, send mail.Sender, users *auth.Service) (*Notifier, error) {
 // RegisterCases installs the handlers of case notices.
 func (n *Notifier) RegisterCases(r *jobs.Runner, c *cases.Service) {
 	r.Handle(cases.JobVendorNotice, func(ctx context.Context, j jobs.Job) error { return n.vendorNotice(ctx, j, c) })
+	r.Handle(cases.JobEmbargoNotice, func(ctx context.Context, j jobs.Job) error { return n.embargoNotice(ctx, j, c) })
 }
 
 // Register installs the job handlers.
@@ -162,7 +163,7 @@ func (n *Notifier) notice(ctx context.Context, t cases.NoticeTarget, to, link st
 	if err != nil {
 		return mail.Message{}, err
 	}
-	if len(keys) == 0 {
+	if len(keys) == 0 || t.Embargoed { // no details before the embargo is accepted
 		subject, body, err := n.render("vendor_notice.txt", data)
 		if err != nil {
 			return mail.Message{}, jobs.Permanent(err)

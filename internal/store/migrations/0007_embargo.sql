@@ -15,6 +15,8 @@ ALTER TABLE cases ADD COLUMN embargo_zone TEXT NOT NULL DEFAULT '';
 -- details before the participant accepted the embargo (recorded).
 ALTER TABLE case_participants ADD COLUMN consent_at {{ts}};
 ALTER TABLE case_participants ADD COLUMN details_shared BOOLEAN NOT NULL DEFAULT FALSE;
+-- The silence job reads only the open invitations.
+CREATE INDEX case_participants_invited ON case_participants(consent_at) WHERE consent_state = 'invited';
 
 -- Every set of terms put to a case. At most one is pending (the EM state
 -- is P or R); queued ones are competing defaults waiting to become a
