@@ -26,8 +26,10 @@ var funcs = template.FuncMap{
 		}
 		return t.UTC().Format("2006-01-02 15:04 UTC")
 	},
-	"iso":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-	"kindLabel": func(k org.Kind) string { return kindLabels[k] },
+	"iso":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"termsWords": cases.TermsWords,
+	"days":       func(hours float64) int { return int(hours / 24) },
+	"kindLabel":  func(k org.Kind) string { return kindLabels[k] },
 	"blankVuln": func() struct {
 		Vuln cases.VulnFields
 		Form Form
