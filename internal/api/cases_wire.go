@@ -43,12 +43,15 @@ func caseOut(c cases.Case) Case {
 // caller may do in it.
 type CaseDetail struct {
 	Case
+	// Restricted: the caller has not accepted the embargo in force, so the
+	// vulnerabilities are withheld.
+	Restricted      bool                `json:"restricted"`
 	Vulnerabilities []CaseVulnerability `json:"vulnerabilities"`
 	Access          *CaseAccess         `json:"access,omitempty"`
 }
 
 func caseDetailOut(c cases.Case) CaseDetail {
-	out := CaseDetail{Case: caseOut(c), Vulnerabilities: []CaseVulnerability{}}
+	out := CaseDetail{Case: caseOut(c), Restricted: c.Restricted, Vulnerabilities: []CaseVulnerability{}}
 	for _, v := range c.Vulnerabilities {
 		out.Vulnerabilities = append(out.Vulnerabilities, vulnOut(v))
 	}
