@@ -165,3 +165,57 @@ func (c *Client) SetPolicy(ctx context.Context, org int64, in PolicyInput) (Poli
 	err := c.Do(ctx, "PUT", "/api/v1/orgs/"+strconv.FormatInt(org, 10)+"/policy", in, &out)
 	return out, err
 }
+
+// CRAClock is one EU CRA report's deadline.
+type CRAClock struct {
+	Report    string     `json:"report"`
+	Name      string     `json:"name"`
+	DueAt     *time.Time `json:"due_at,omitempty"`
+	MadeAt    *time.Time `json:"made_at,omitempty"`
+	Reference string     `json:"reference,omitempty"`
+	State     string     `json:"state"`
+}
+
+// CRA is a case's EU Cyber Resilience Act clocks.
+type CRA struct {
+	ManufacturerID int64      `json:"manufacturer_id"`
+	Manufacturer   string     `json:"manufacturer"`
+	AwareAt        time.Time  `json:"aware_at"`
+	FixAvailableAt *time.Time `json:"fix_available_at,omitempty"`
+	Clocks         []CRAClock `json:"clocks"`
+	Version        int        `json:"version"`
+}
+
+// CRAInput marks a case for the CRA (Version 0) or moves its clocks.
+type CRAInput struct {
+	ManufacturerID int64      `json:"manufacturer_id"`
+	AwareAt        time.Time  `json:"aware_at"`
+	FixAvailableAt *time.Time `json:"fix_available_at,omitempty"`
+	Version        int        `json:"version"`
+}
+
+// CRA reads a case's CRA clocks.
+func (c *Client) CRA(ctx context.Context, key string) (CRA, error) {
+	var out CRA
+	err := c.Do(ctx, "GET", casePath(key, "cra"), nil, &out)
+	return out, err
+}
+
+// SetCRA marks a case for the CRA or moves its clocks.
+func (c *Client) SetCRA(ctx context.Context, key string, in CRAInput) (CRA, error) {
+	var out CRA
+	err := c.Do(ctx, "PUT", casePath(key, "cra"), in, &out)
+	return out, err
+}
+
+// RecordCRAReport records that report (early_warning, notification,
+// final_report) was made; a zero at means now.
+func (c *Client) RecordCRAReport(ctx context.Context, key, report string, at time.Time, ref string) (CRA, error) {
+	in := map[string]any{"report": report, "reference": ref}
+	if !at.IsZero() {
+		in["at"] = at
+	}
+	var out CRA
+	err := c.Do(ctx, "POST", casePath(key, "cra", "reports"), in, &out)
+	return out, err
+}

@@ -17,22 +17,8 @@ import (
 // the answer on the timeline.
 func TestBrowserCase(t *testing.T) {
 	coord, vendor := newPage(t), newPage(t)
-	env := map[string]string{"PARLEY_DATA": t.TempDir(), "PARLEY_DATABASE_URL": storetest.DSN(t), "PARLEY_ADDR": "127.0.0.1:0",
-		"PARLEY_LOG_LEVEL": "warn", "PARLEY_REQUIRE_TOTP": "false"}
-	ctx, cancel := context.WithCancel(context.Background())
-	var out syncBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"parley", "serve", "--demo"}, func(k string) string { return env[k] }, strings.NewReader(""), &out, io.Discard)
-	}()
-	t.Cleanup(func() { cancel(); <-done })
-	base := waitForURL(t, &out)
-
-	signIn := func(p *page, email string) {
-		p.do(t, "sign in as "+email, chromedp.Navigate(base+"/login?next=/cases"), fill("form[action='/login']", map[string]string{
-			"#email": email, "#password": demoPassword}))
-		p.expect(t, "main h1", "Cases")
-	}
+	base := startDemo(t)
+	signIn := func(p *page, email string) { p.signIn(t, base, email) }
 	signIn(coord, "coordinator@cert.example.org")
 	coord.do(t, "open the case", chromedp.Click(chromedp.CSS(`a[href^="/cases/PAR-"]`)))
 	coord.expect(t, "main h1", "Out-of-bounds write")
@@ -54,4 +40,28 @@ func TestBrowserCase(t *testing.T) {
 	coord.expect(t, ".timeline", "Acme Routers: report Valid")
 	coord.noErrors(t)
 	vendor.noErrors(t)
+}
+
+// startDemo serves the demo instance (TOTP not required) and returns its
+// base URL.
+func startDemo(t *testing.T) string {
+	t.Helper()
+	env := map[string]string{"PARLEY_DATA": t.TempDir(), "PARLEY_DATABASE_URL": storetest.DSN(t), "PARLEY_ADDR": "127.0.0.1:0",
+		"PARLEY_LOG_LEVEL": "warn", "PARLEY_REQUIRE_TOTP": "false"}
+	ctx, cancel := context.WithCancel(context.Background())
+	var out syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"parley", "serve", "--demo"}, func(k string) string { return env[k] }, strings.NewReader(""), &out, io.Discard)
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	return waitForURL(t, &out)
+}
+
+// signIn signs a demo account in and lands on the case list.
+func (p *page) signIn(t *testing.T, base, email string) {
+	t.Helper()
+	p.do(t, "sign in as "+email, chromedp.Navigate(base+"/login?next=/cases"), fill("form[action='/login']", map[string]string{
+		"#email": email, "#password": demoPassword}))
+	p.expect(t, "main h1", "Cases")
 }

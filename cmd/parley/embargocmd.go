@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"strings"
+	"time"
 
 	"github.com/parleycvd/parley/client"
 )
@@ -12,6 +13,7 @@ func embargoCommands() []command {
 	return []command{
 		{"embargo", "a case's embargo: show, propose, answer, decide, end, proposers, share", runEmbargo},
 		{"policy", "disclosure policies: show, set", runPolicy},
+		{"cra", "EU Cyber Resilience Act clocks of a case: show, mark, report", runCRA},
 	}
 }
 
@@ -220,5 +222,95 @@ func printPolicy(out *caseOutput, p client.Policy) {
 	out.f("organisation %d: %s, %d days from %s (%s, version %d)\n", p.OrgID, p.Preset, p.Days, p.CountsFrom, state, p.Version)
 	if p.Statement != "" {
 		out.f("%s\n", p.Statement)
+	}
+}
+
+const craUsage = `cra: want one of
+  show KEY
+  mark KEY --manufacturer PARTICIPANT --aware 2026-05-01T06:00:00Z [--fix TIME] [--version N]
+  report KEY early_warning|notification|final_report [--at TIME] [--ref REFERENCE]
+times are RFC 3339; every command takes --json`
+
+func runCRA(ctx context.Context, c *cli, args []string) error {
+	return runCaseVerbs(ctx, c, "cra", craUsage, map[string]caseVerb{
+		"show": {[]string{"KEY"}, func(fs *flag.FlagSet) caseVerbRun {
+			return func(ctx context.Context, out *caseOutput, pos []string) error {
+				cl, err := out.client()
+				if err != nil {
+					return err
+				}
+				k, err := cl.CRA(ctx, pos[0])
+				if err != nil {
+					return err
+				}
+				return out.print(k, func() { printCRA(out, k) })
+			}
+		}},
+		"mark": {[]string{"KEY"}, func(fs *flag.FlagSet) caseVerbRun {
+			manufacturer := fs.Int64("manufacturer", 0, "the vendor participant that reports")
+			aware := fs.String("aware", "", "when it became aware of the exploitation (RFC 3339)")
+			fix := fs.String("fix", "", "when a fix became available (RFC 3339)")
+			version := fs.Int("version", 0, "the version read; 0 to mark the case")
+			return func(ctx context.Context, out *caseOutput, pos []string) error {
+				in := client.CRAInput{ManufacturerID: *manufacturer, Version: *version}
+				var err error
+				if in.AwareAt, err = time.Parse(time.RFC3339, *aware); err != nil {
+					return usageError("cra mark: --aware must be an RFC 3339 time such as 2026-05-01T06:00:00Z")
+				}
+				if *fix != "" {
+					t, err := time.Parse(time.RFC3339, *fix)
+					if err != nil {
+						return usageError("cra mark: --fix must be an RFC 3339 time")
+					}
+					in.FixAvailableAt = &t
+				}
+				cl, err := out.client()
+				if err != nil {
+					return err
+				}
+				k, err := cl.SetCRA(ctx, pos[0], in)
+				if err != nil {
+					return err
+				}
+				return out.print(k, func() { printCRA(out, k) })
+			}
+		}},
+		"report": {[]string{"KEY", "REPORT"}, func(fs *flag.FlagSet) caseVerbRun {
+			at := fs.String("at", "", "when it was made (RFC 3339; default now)")
+			ref := fs.String("ref", "", "the reference it got")
+			return func(ctx context.Context, out *caseOutput, pos []string) error {
+				var when time.Time
+				if *at != "" {
+					t, err := time.Parse(time.RFC3339, *at)
+					if err != nil {
+						return usageError("cra report: --at must be an RFC 3339 time")
+					}
+					when = t
+				}
+				cl, err := out.client()
+				if err != nil {
+					return err
+				}
+				k, err := cl.RecordCRAReport(ctx, pos[0], pos[1], when, *ref)
+				if err != nil {
+					return err
+				}
+				return out.print(k, func() { printCRA(out, k) })
+			}
+		}},
+	}, args)
+}
+
+func printCRA(out *caseOutput, k client.CRA) {
+	out.f("EU CRA: %s aware %s (version %d)\n", k.Manufacturer, k.AwareAt.UTC().Format("2006-01-02 15:04 UTC"), k.Version)
+	for _, cl := range k.Clocks {
+		due, made := "-", "-"
+		if cl.DueAt != nil {
+			due = cl.DueAt.UTC().Format("2006-01-02 15:04 UTC")
+		}
+		if cl.MadeAt != nil {
+			made = cl.MadeAt.UTC().Format("2006-01-02 15:04 UTC")
+		}
+		out.f("  %-38s due %-22s made %-22s %s\n", cl.Name, due, made, cl.State)
 	}
 }

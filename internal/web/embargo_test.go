@@ -85,3 +85,22 @@ func TestPolicyPage(t *testing.T) {
 	}
 	member.post(path, url.Values{"preset": {"max-7"}, "version": {"1"}}).is(t, http.StatusForbidden, "")
 }
+
+// TestCRAForms: a vendor starts its CRA clocks from the case page and
+// records its early warning.
+func TestCRAForms(t *testing.T) {
+	s := newSite(t)
+	coord, _ := s.admin()
+	root := auth.Principal{UserID: 1, Admin: true, Staff: true}
+	acme, _ := s.orgs.Create(context.Background(), root, org.Fields{Name: "Acme Routers", Kind: org.Vendor})
+	opened := coord.post("/cases/new", url.Values{"title": {"Exploited VPN bug"}})
+	casePath := opened.location
+	coord.post(casePath+"/participants", url.Values{"names": {"Acme Routers"}, "role": {"vendor"}}).is(t, http.StatusSeeOther, casePath)
+	vendor := s.member(acme, "lee@acme.example")
+	ids := participantIDs(t, s, casePath)
+	vendor.get(casePath).has(t, "Start the CRA clocks")
+	vendor.post(casePath+"/cra", url.Values{"manufacturer": {ids["Acme Routers"]}, "aware_at": {"2026-11-24T08:00"}}).has(t, "cannot lie in the future")
+	vendor.post(casePath+"/cra", url.Values{"manufacturer": {ids["Acme Routers"]}, "aware_at": {"2026-11-23T08:00"}}).is(t, http.StatusSeeOther, casePath)
+	vendor.post(casePath+"/cra/report", url.Values{"report": {"early_warning"}, "reference": {"EW-7"}}).is(t, http.StatusSeeOther, casePath)
+	coord.get(casePath).has(t, "Early warning (24 hours)", "2026-11-24 08:00 UTC", "(EW-7)", "when a fix is available", "Start the final report")
+}

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/parleycvd/parley/internal/cases"
 	"github.com/parleycvd/parley/internal/errs"
@@ -138,6 +139,8 @@ type casePage struct {
 	Names        string
 	Form         Form
 	FormName     string // the form the error belongs to
+	CRA          *cases.CRA
+	Now          time.Time
 }
 
 // RMActions are the RM events participant pt may take now, for its row.
@@ -198,6 +201,12 @@ func (s *Web) fill(r *http.Request, v *visitor, page *casePage) error {
 	if page.Timeline, err = s.Cases.Timeline(r.Context(), v.P, page.Case.ID, store.Page{Limit: casesPerPage}); err != nil {
 		return err
 	}
+	if cra, ok, err := s.Cases.CRAOf(r.Context(), v.P, page.Case.ID); err != nil {
+		return err
+	} else if ok {
+		page.CRA = &cra
+	}
+	page.Now = s.Now()
 	if len(page.Timeline) == casesPerPage {
 		page.TNext = "/cases/" + page.Case.Key + "/timeline?after=" + itoa(page.Timeline[len(page.Timeline)-1].Seq)
 	}

@@ -22,6 +22,8 @@ func (s *Web) embargoRoutes() []route {
 		{"POST /cases/{key}/embargo/share", signedIn, s.embargoShare},
 		{"GET /orgs/{id}/policy", signedIn, s.policyPage},
 		{"POST /orgs/{id}/policy", signedIn, s.policySave},
+		{"POST /cases/{key}/cra", signedIn, s.craSet},
+		{"POST /cases/{key}/cra/report", signedIn, s.craReport},
 	}
 }
 
@@ -121,7 +123,7 @@ func (s *Web) caseID(r *http.Request, v *visitor) (int64, error) {
 	return c.ID, err
 }
 
-func formID(r *http.Request, name string) int64 {
+func postedID(r *http.Request, name string) int64 {
 	n, _ := strconv.ParseInt(strings.TrimSpace(r.PostFormValue(name)), 10, 64)
 	return n
 }
@@ -131,12 +133,12 @@ func (s *Web) embargoPropose(w http.ResponseWriter, r *http.Request, v *visitor)
 	ends, zone, justify := r.PostFormValue("ends_at"), r.PostFormValue("zone"), r.PostFormValue("justification")
 	var pr cases.Proposal
 	if err == nil && r.PostFormValue("default") != "" {
-		pr, err = s.Cases.ProposeDefaultEmbargo(r.Context(), v.P, id, formID(r, "as"))
+		pr, err = s.Cases.ProposeDefaultEmbargo(r.Context(), v.P, id, postedID(r, "as"))
 	} else if err == nil {
 		var t cases.Terms
 		if t.EndsAt, t.Zone, err = cases.ParseEnd(ends, zone); err == nil {
 			t.Justification = justify
-			pr, err = s.Cases.ProposeEmbargo(r.Context(), v.P, id, formID(r, "as"), t)
+			pr, err = s.Cases.ProposeEmbargo(r.Context(), v.P, id, postedID(r, "as"), t)
 		}
 	}
 	if err != nil {
@@ -157,7 +159,7 @@ func (s *Web) embargoAnswer(w http.ResponseWriter, r *http.Request, v *visitor) 
 		err = errs.Field("answer", "choose accept or reject")
 	}
 	if err == nil {
-		_, err = s.Cases.AnswerEmbargo(r.Context(), v.P, id, formID(r, "participant"), formID(r, "proposal"), accept, r.PostFormValue("comment"))
+		_, err = s.Cases.AnswerEmbargo(r.Context(), v.P, id, postedID(r, "participant"), postedID(r, "proposal"), accept, r.PostFormValue("comment"))
 	}
 	if err != nil {
 		s.embargoAgain(w, r, v, "answer", err, nil)
@@ -174,7 +176,7 @@ func (s *Web) embargoDecide(w http.ResponseWriter, r *http.Request, v *visitor) 
 	id, err := s.caseID(r, v)
 	accept := r.PostFormValue("decision") == "accept"
 	if err == nil {
-		_, err = s.Cases.DecideEmbargo(r.Context(), v.P, id, formID(r, "proposal"), accept, r.PostFormValue("reason"))
+		_, err = s.Cases.DecideEmbargo(r.Context(), v.P, id, postedID(r, "proposal"), accept, r.PostFormValue("reason"))
 	}
 	if err != nil {
 		s.embargoAgain(w, r, v, "decide", err, nil)
@@ -214,11 +216,63 @@ func (s *Web) embargoSettings(w http.ResponseWriter, r *http.Request, v *visitor
 func (s *Web) embargoShare(w http.ResponseWriter, r *http.Request, v *visitor) {
 	id, err := s.caseID(r, v)
 	if err == nil {
-		err = s.Cases.ShareDetails(r.Context(), v.P, id, formID(r, "participant"), r.PostFormValue("reason"))
+		err = s.Cases.ShareDetails(r.Context(), v.P, id, postedID(r, "participant"), r.PostFormValue("reason"))
 	}
 	if err != nil {
 		s.embargoAgain(w, r, v, "share", err, nil)
 		return
 	}
 	s.embargoDone(w, r, "The case's details are shared with the participant; this is recorded.")
+}
+
+// utcInput reads a datetime-local input meant in UTC; empty is zero.
+func utcInput(r *http.Request, name string) (time.Time, error) {
+	v := strings.TrimSpace(r.PostFormValue(name))
+	if v == "" {
+		return time.Time{}, nil
+	}
+	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, errs.Field(name, "must be a date and time such as 2026-05-01T06:00 (UTC)")
+}
+
+func (s *Web) craSet(w http.ResponseWriter, r *http.Request, v *visitor) {
+	page, ok := s.loadCase(w, r, v)
+	if !ok {
+		return
+	}
+	aware, err := utcInput(r, "aware_at")
+	var fix time.Time
+	if err == nil {
+		fix, err = utcInput(r, "fix_available_at")
+	}
+	if err == nil {
+		version, _ := strconv.Atoi(r.PostFormValue("version"))
+		_, err = s.Cases.SetCRA(r.Context(), v.P, page.Case.ID, cases.CRAFields{Manufacturer: postedID(r, "manufacturer"), AwareAt: aware,
+			FixAvailableAt: fix, Version: version})
+	}
+	if err != nil {
+		s.again(w, r, v, page, "cra", err)
+		return
+	}
+	redirect(w, r, "/cases/"+page.Case.Key+"#cra-h", "CRA clocks saved.")
+}
+
+func (s *Web) craReport(w http.ResponseWriter, r *http.Request, v *visitor) {
+	page, ok := s.loadCase(w, r, v)
+	if !ok {
+		return
+	}
+	at, err := utcInput(r, "at")
+	if err == nil {
+		_, err = s.Cases.RecordCRAReport(r.Context(), v.P, page.Case.ID, r.PostFormValue("report"), at, r.PostFormValue("reference"))
+	}
+	if err != nil {
+		s.again(w, r, v, page, "cra", err)
+		return
+	}
+	redirect(w, r, "/cases/"+page.Case.Key+"#cra-h", "CRA report recorded.")
 }

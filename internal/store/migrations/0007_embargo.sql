@@ -67,3 +67,23 @@ CREATE TABLE disclosure_policies (
 	updated_by BIGINT REFERENCES users(id),
 	updated_at {{ts}} NOT NULL
 );
+
+-- EU Cyber Resilience Act clocks of a case marked as an actively exploited
+-- vulnerability reported under the CRA: the manufacturer's awareness and
+-- the fix's availability start them; the times reports were made stop them.
+CREATE TABLE case_cra (
+	case_id BIGINT PRIMARY KEY REFERENCES cases(id) ON DELETE CASCADE,
+	manufacturer_id BIGINT NOT NULL REFERENCES case_participants(id) ON DELETE CASCADE,
+	aware_at {{ts}} NOT NULL,
+	fix_available_at {{ts}},
+	early_warning_at {{ts}},
+	notification_at {{ts}},
+	final_report_at {{ts}},
+	early_warning_ref TEXT NOT NULL DEFAULT '',
+	notification_ref TEXT NOT NULL DEFAULT '',
+	final_report_ref TEXT NOT NULL DEFAULT '',
+	marked_by BIGINT REFERENCES users(id),
+	version INTEGER NOT NULL DEFAULT 1,
+	created_at {{ts}} NOT NULL,
+	updated_at {{ts}} NOT NULL
+);

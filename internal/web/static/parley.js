@@ -25,7 +25,7 @@ function parleyEnhance(root) {
     }
     var mine = document.createElement("span");
     mine.className = "hint";
-    mine.textContent = " (your time: " + d.toLocaleString(undefined, {dateStyle: "medium", timeStyle: "short", timeZoneName: "short"}) + ")";
+    mine.textContent = " (your time: " + d.toLocaleString(undefined, {dateStyle: "medium", timeStyle: "long"}) + ")";
     t.after(mine);
   });
   // Offer the reader's zone where a zone is asked for and none is given.
