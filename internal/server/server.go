@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -88,7 +89,7 @@ func recoverer(next http.Handler, log *slog.Logger) http.Handler {
 				if p == http.ErrAbortHandler {
 					panic(p)
 				}
-				log.ErrorContext(r.Context(), "panic", "path", r.URL.Path, "panic", p, "stack", string(debug.Stack()))
+				log.ErrorContext(r.Context(), "panic", "path", logPath(r.URL.Path), "panic", p, "stack", string(debug.Stack()))
 				http.Error(w, "internal error", http.StatusInternalServerError)
 			}
 		}()
@@ -152,7 +153,7 @@ func (m *httpMetrics) observe(next http.Handler, log *slog.Logger) http.Handler 
 		if sw.status >= 500 {
 			level = slog.LevelError
 		}
-		log.Log(r.Context(), level, "http", "method", r.Method, "path", r.URL.Path, "status", sw.status, "dur", d, "remote", clientIP(r))
+		log.Log(r.Context(), level, "http", "method", r.Method, "path", logPath(r.URL.Path), "status", sw.status, "dur", d, "remote", clientIP(r))
 	})
 }
 
@@ -162,4 +163,17 @@ func clientIP(r *http.Request) string {
 		return r.RemoteAddr
 	}
 	return host
+}
+
+// secretPaths start paths whose rest is a secret (a calendar feed's
+// capability URL): logs show the prefix only.
+var secretPaths = []string{"/calendar/"}
+
+func logPath(p string) string {
+	for _, prefix := range secretPaths {
+		if strings.HasPrefix(p, prefix) {
+			return prefix + "…"
+		}
+	}
+	return p
 }

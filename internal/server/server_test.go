@@ -119,3 +119,16 @@ func TestReportRateLimit(t *testing.T) {
 		t.Fatal("a caller with a token is held to the anonymous limit")
 	}
 }
+
+// TestSecretPathsStayOutOfLogs: a calendar feed's URL is its password.
+func TestSecretPathsStayOutOfLogs(t *testing.T) {
+	var logs strings.Builder
+	h := New(Deps{DB: storetest.New(t), Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Registry: prometheus.NewRegistry(), Register: []func(*http.ServeMux){func(m *http.ServeMux) {
+			m.HandleFunc("GET /calendar/{secret}", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusInternalServerError) })
+		}}})
+	get(h, "GET", "/calendar/s3cr3t-feed.ics", nil)
+	if strings.Contains(logs.String(), "s3cr3t") || !strings.Contains(logs.String(), "/calendar/") {
+		t.Fatalf("logs:\n%s", logs.String())
+	}
+}
