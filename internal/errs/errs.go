@@ -90,3 +90,15 @@ func Public(err error) string {
 	}
 	return "internal error"
 }
+
+// Renamed returns err naming field to where it names from: a caller that
+// calls the field otherwise. Other errors are returned as they are.
+func Renamed(err error, from, to string) error {
+	var e *Error
+	if errors.As(err, &e) && e.Field == from {
+		c := *e
+		c.Field = to
+		return &c
+	}
+	return err
+}
