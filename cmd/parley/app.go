@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"io"
 	"log/slog"
@@ -16,6 +17,8 @@ import (
 	"github.com/parleycvd/parley/internal/auth"
 	"github.com/parleycvd/parley/internal/cases"
 	"github.com/parleycvd/parley/internal/config"
+	"github.com/parleycvd/parley/internal/deadlines"
+	"github.com/parleycvd/parley/internal/disputes"
 	"github.com/parleycvd/parley/internal/jobs"
 	"github.com/parleycvd/parley/internal/mail"
 	"github.com/parleycvd/parley/internal/mailin"
@@ -47,6 +50,9 @@ type app struct {
 	runner   *jobs.Runner
 	registry *prometheus.Registry
 	handler  http.Handler
+
+	deadlines *deadlines.Service // who owes what by when; calendar feeds
+	disputes  *disputes.Service  // disputes in cases and their mediation
 }
 
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
@@ -112,6 +118,8 @@ func (a *app) wire() error {
 	a.users = auth.NewService(a.db, a.now, authCfg)
 	a.orgs = org.NewService(a.db, a.now, a.users)
 	a.cases = cases.NewService(a.db, a.now, cases.Config{KeyPrefix: a.cfg.CasePrefix})
+	a.disputes = disputes.NewService(a.db, a.now, a.cases, disputes.Config{ReviseEmbargo: a.reviseEmbargo})
+	a.deadlines = deadlines.NewService(a.db, a.now, deadlines.Config{BaseURL: a.cfg.PublicURL()})
 	a.keyring = pgp.NewKeyring(a.db, a.now, pgp.KeyringConfig{Name: a.cfg.Instance, Email: a.cfg.Intake(),
 		Passphrase: []byte(a.cfg.PGPPassphrase)})
 	a.contacts = pgp.NewContacts(a.db, a.now)
@@ -143,12 +151,16 @@ func (a *app) wire() error {
 	notifier.UseOpenPGP(a.keyring, a.contacts)
 	notifier.RegisterCases(a.runner, a.cases)
 	notifier.RegisterReports(a.runner, a.reports, notify.ReportsConfig{ReplyTo: a.cfg.Intake()})
+	notifier.RegisterDisputes(a.runner, a.disputes, a.cases)
 	a.runner.Handle(reports.JobExpireWaiting, a.reports.ExpireJob)
 	a.runner.Every(reports.JobExpireWaiting, time.Hour)
+	notifier.RegisterDeadlines(a.runner, a.deadlines, a.cases)
+	a.runner.Handle(deadlines.JobSweep, a.deadlines.SweepJob)
+	a.runner.Every(deadlines.JobSweep, 10*time.Minute)
 	a.runner.Handle(cases.JobExpireSilence, a.cases.ExpireSilenceJob)
 	a.runner.Every(cases.JobExpireSilence, time.Hour)
 	a.api = api.New(api.Deps{DB: a.db, Users: a.users, Orgs: a.orgs, Cases: a.cases, Reports: a.reports, SSVC: a.ssvc, Now: a.now,
-		Logger: a.log, Wake: a.runner.Wake})
+		Logger: a.log, Wake: a.runner.Wake, Deadlines: a.deadlines, Disputes: a.disputes})
 	a.runner.Handle("maintenance.purge", a.purge)
 	a.runner.Every("maintenance.purge", time.Hour)
 	return nil
@@ -200,4 +212,11 @@ func (a *app) setupHint(ctx context.Context) (string, error) {
 	fmt.Fprintf(&b, "No administrator yet. Open this one-time link (valid 24 hours) to create one:\n  %s/setup?token=%s\n", a.cfg.PublicURL(), secret)
 	fmt.Fprintf(&b, "or run: parley admin create-user --admin --email you@example.org --name 'Your Name'\n")
 	return b.String(), nil
+}
+
+// reviseEmbargo puts a deadline extension granted in a dispute to the case
+// as new embargo terms, in the dispute's transaction.
+func (a *app) reviseEmbargo(ctx context.Context, tx *sql.Tx, p auth.Principal, caseID int64, until time.Time, zone, reason string) error {
+	_, err := a.cases.ProposeWithin(ctx, tx, p, caseID, cases.Terms{EndsAt: until, Zone: zone, Justification: reason})
+	return err
 }

@@ -66,7 +66,9 @@ func TestCaseCLI(t *testing.T) {
 		{"case", "show"},
 		{"case", "create"},
 		{"case", "create", "--summary", "no title"},
-		{"case", "em", "PAR-2026-0001", "propose"},
+		{"embargo", "propose", "PAR-2026-0001"},
+		{"embargo", "answer", "PAR-2026-0001", "x", "accept"},
+		{"cra", "mark", "PAR-2026-0001", "--aware", "yesterday"},
 		{"case", "send", "PAR-2026-0001", "--from", "1"},
 		{"participant", "add", "PAR-2026-0001", "--role", "vendor"},
 		{"participant", "add", "PAR-2026-0001", "--org", "3,x", "--role", "vendor"},
@@ -130,14 +132,22 @@ func TestCaseCLI(t *testing.T) {
 	if out, code := e.run("", "participant", "rm", key, acmeP, "approve"); code != 1 || !strings.Contains(out, "event") {
 		t.Fatalf("unknown event: %d %s", code, out)
 	}
-	if out := e.must("", "case", "em", key, "propose", "--as", coordP); !strings.Contains(out, "embargo P (Proposed)") {
+	ends := time.Now().AddDate(0, 0, 30).Format("2006-01-02") + "T17:00"
+	if out, code := e.run("", "embargo", "propose", key, "--ends", ends); code != 1 || !strings.Contains(out, "time zone") {
+		t.Fatalf("propose without a zone: %d %s", code, out)
+	}
+	if out := e.must("", "embargo", "propose", key, "--ends", ends, "--zone", "Europe/Berlin"); !strings.Contains(out, "pending") ||
+		!strings.Contains(out, "Europe/Berlin") {
 		t.Fatalf("propose: %s", out)
 	}
 	if out := e.must("", "participant", "consent", key, acmeP, "accept"); !strings.Contains(out, "signatory") {
 		t.Fatalf("consent: %s", out)
 	}
-	if out := e.must("", "case", "em", key, "accept", "--as", acmeP); !strings.Contains(out, "embargo A (Active)") {
-		t.Fatalf("accept: %s", out)
+	if out := e.must("", "embargo", "decide", key, "accept", "--reason", "Globex is slow"); !strings.Contains(out, "accepted") {
+		t.Fatalf("decide: %s", out)
+	}
+	if out := e.must("", "embargo", "show", key); !strings.Contains(out, "embargo: A (Active)") || !strings.Contains(out, "in force until") {
+		t.Fatalf("show: %s", out)
 	}
 	if out := e.must("", "case", "cs", key, "F", "--vendor", acmeP); !strings.Contains(out, "CS participant "+acmeP+": F") {
 		t.Fatalf("cs F: %s", out)

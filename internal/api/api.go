@@ -14,6 +14,8 @@ import (
 
 	"github.com/parleycvd/parley/internal/auth"
 	"github.com/parleycvd/parley/internal/cases"
+	"github.com/parleycvd/parley/internal/deadlines"
+	"github.com/parleycvd/parley/internal/disputes"
 	"github.com/parleycvd/parley/internal/org"
 	"github.com/parleycvd/parley/internal/reports"
 	"github.com/parleycvd/parley/internal/ssvc"
@@ -25,15 +27,19 @@ var openapiDoc embed.FS
 
 // Deps are what the API serves.
 type Deps struct {
-	DB      *store.DB
-	Users   *auth.Service
-	Orgs    *org.Service
-	Cases   *cases.Service
-	Reports *reports.Service
-	SSVC    *ssvc.Registry
-	Now     func() time.Time
-	Logger  *slog.Logger
-	Wake    func() // tells job workers that a change queued work; may be nil
+	DB       *store.DB
+	Users    *auth.Service
+	Orgs     *org.Service
+	Cases    *cases.Service
+	Reports  *reports.Service
+	Disputes *disputes.Service
+	SSVC     *ssvc.Registry
+	Now      func() time.Time
+	Logger   *slog.Logger
+	Wake     func() // tells job workers that a change queued work; may be nil
+
+	// Deadlines keeps who owes what by when, and the calendar feeds.
+	Deadlines *deadlines.Service
 }
 
 // API holds the handlers.

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -45,18 +44,6 @@ func subID(r *http.Request, name, what string) (int64, error) {
 		return 0, errs.E(errs.NotFound, "no such %s in this case", what)
 	}
 	return n, nil
-}
-
-// renameField gives an invalid-input error the field name of this
-// transport where the service calls the field otherwise.
-func renameField(err error, from, to string) error {
-	var e *errs.Error
-	if errors.As(err, &e) && e.Field == from {
-		c := *e
-		c.Field = to
-		return &c
-	}
-	return err
 }
 
 // queryBool reads an optional true/false query parameter.
@@ -121,7 +108,7 @@ func (a *API) listCases(w http.ResponseWriter, r *http.Request, p auth.Principal
 	if err == nil {
 		q := r.URL.Query()
 		list, err = a.Cases.List(r.Context(), p, cases.Filter{Query: q.Get("q"), EMState: q.Get("em"), Mine: mine, Page: page})
-		err = renameField(err, "em_state", "em")
+		err = errs.Renamed(err, "em_state", "em")
 	}
 	if err != nil {
 		a.fail(w, r, err)
@@ -282,7 +269,7 @@ func (a *API) stepCaseRM(w http.ResponseWriter, r *http.Request, p auth.Principa
 	var pt cases.Participant
 	if err == nil {
 		pt, err = a.Cases.StepRM(r.Context(), p, id, pid, e, in.OverrideReason)
-		err = renameField(err, "override", "override_reason")
+		err = errs.Renamed(err, "override", "override_reason")
 	}
 	if err != nil {
 		a.fail(w, r, err)

@@ -405,7 +405,10 @@ func TestCaseScenarios(t *testing.T) {
 				return m["em"] == "A" && in["zone"] == "Europe/Berlin" && m["restricted"] == true && m["silence_days"] == 14.0
 			}},
 		caseStep{name: "a restricted vendor reads the case", call: get("globex", "/api/v1/cases/{key}"), status: 200,
-			check: func(m map[string]any) bool { v, _ := m["vulnerabilities"].([]any); return len(v) == 0 && m["restricted"] == true }},
+			check: func(m map[string]any) bool {
+				v, _ := m["vulnerabilities"].([]any)
+				return len(v) == 0 && m["restricted"] == true
+			}},
 		caseStep{name: "answer the superseded", call: post("globex", "/api/v1/cases/{key}/embargo/answers",
 			`{"participant_id":{globexP},"proposal_id":999999,"answer":"accept"}`), status: 404, code: "not_found"},
 		caseStep{name: "close during the embargo", call: rm("acme", "acmeP", `{"event":"close"}`), status: 409, code: "conflict",

@@ -24,6 +24,9 @@ func (a *API) embargoRoutes() []Route {
 		{"GET", "/api/v1/policies/presets", a.policyPresets},
 		{"GET", "/api/v1/orgs/{id}/policy", a.getPolicy},
 		{"PUT", "/api/v1/orgs/{id}/policy", a.setPolicy},
+		{"GET", "/api/v1/cases/{key}/cra", a.getCRA},
+		{"PUT", "/api/v1/cases/{key}/cra", a.setCRA},
+		{"POST", "/api/v1/cases/{key}/cra/reports", a.recordCRAReport},
 	}
 }
 
@@ -64,7 +67,7 @@ func (a *API) proposeEmbargo(w http.ResponseWriter, r *http.Request, p auth.Prin
 		}
 	}
 	if err != nil {
-		a.fail(w, r, renameField(err, "participant", "as_participant"))
+		a.fail(w, r, errs.Renamed(err, "participant", "as_participant"))
 		return
 	}
 	writeJSON(w, http.StatusCreated, proposalOut(pr))

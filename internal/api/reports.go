@@ -47,7 +47,7 @@ func decodeReport(w http.ResponseWriter, r *http.Request, v any, limit int64) er
 	if err != nil {
 		err = decodeError(err)
 		if f := errs.FieldOf(err); strings.HasPrefix(f, "ReportDetails.") { // the embedded struct's name is no field
-			err = renameField(err, f, strings.TrimPrefix(f, "ReportDetails."))
+			err = errs.Renamed(err, f, strings.TrimPrefix(f, "ReportDetails."))
 		}
 		return err
 	}
@@ -104,7 +104,7 @@ func (a *API) listReports(w http.ResponseWriter, r *http.Request, p auth.Princip
 	var list []reports.QueueItem
 	if err == nil {
 		list, err = a.Reports.Queue(r.Context(), p, f)
-		err = renameField(err, "query", "q")
+		err = errs.Renamed(err, "query", "q")
 	}
 	if err != nil {
 		a.fail(w, r, err)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/parleycvd/parley/internal/auth"
+	"github.com/parleycvd/parley/internal/deadlines"
 	"github.com/parleycvd/parley/internal/errs"
 	"github.com/parleycvd/parley/internal/store"
 )
@@ -182,8 +183,10 @@ func (s *Service) SetCRA(ctx context.Context, p auth.Principal, caseID int64, f 
 		if err := record(ctx, tx, now, p.Actor(), "case.cra", caseID, entry{Participant: f.Manufacturer, Name: m.Name, Text: text}); err != nil {
 			return err
 		}
-		out, err = craOf(ctx, tx, caseID)
-		return err
+		if out, err = craOf(ctx, tx, caseID); err != nil {
+			return err
+		}
+		return craDeadlines(ctx, tx, now, caseID, out)
 	})
 	return out, err
 }
@@ -232,8 +235,30 @@ func (s *Service) RecordCRAReport(ctx context.Context, p auth.Principal, caseID 
 		if err := record(ctx, tx, now, p.Actor(), "case.cra_report", caseID, entry{Participant: cur.Manufacturer, Name: cur.ManufacturerName, Text: text}); err != nil {
 			return err
 		}
+		if _, err := deadlines.Meet(ctx, tx, now, caseID, cur.Manufacturer, craKinds[report]); err != nil {
+			return err
+		}
 		out, err = craOf(ctx, tx, caseID)
 		return err
 	})
 	return out, err
+}
+
+var craKinds = map[string]deadlines.Kind{ReportEarlyWarning: deadlines.CRAEarlyWarning, ReportNotification: deadlines.CRANotification,
+	ReportFinal: deadlines.CRAFinalReport}
+
+// craDeadlines owes the manufacturer the reports not made yet whose clocks
+// run (a moved clock moves its deadline).
+func craDeadlines(ctx context.Context, tx *sql.Tx, now time.Time, caseID int64, c CRA) error {
+	var list []deadlines.Deadline
+	for _, cl := range c.Clocks {
+		if cl.MadeAt.IsZero() && !cl.DueAt.IsZero() {
+			list = append(list, deadlines.Deadline{CaseID: caseID, ParticipantID: c.Manufacturer, Kind: craKinds[cl.Report], DueAt: cl.DueAt, Zone: "UTC"})
+		}
+	}
+	if len(list) == 0 {
+		return nil
+	}
+	_, err := deadlines.SetMany(ctx, tx, now, list)
+	return err
 }

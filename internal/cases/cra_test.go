@@ -81,6 +81,11 @@ func TestCRAClocks(t *testing.T) {
 		_, err := w.svc.RecordCRAReport(w.ctx, w.staff, c.ID, "postcard", time.Time{}, "")
 		return err
 	})
+	open := w.count(`SELECT COUNT(*) FROM deadlines WHERE case_id = $1 AND participant_id = $2 AND status = 'open' AND kind LIKE 'cra_%'`, c.ID, acme)
+	met := w.count(`SELECT COUNT(*) FROM deadlines WHERE case_id = $1 AND status = 'met' AND kind LIKE 'cra_%'`, c.ID)
+	if open != 1 || met != 2 {
+		t.Fatalf("CRA deadlines: %d open (want the final report), %d met (want 2)", open, met)
+	}
 	if sums := w.summaries(c, w.memberA); !containsText(sums, "CRA early warning made") || !containsText(sums, "Marked as an actively exploited vulnerability") {
 		t.Fatalf("timeline: %v", sums)
 	}

@@ -249,3 +249,15 @@ func checkComment(field, s string) (string, error) {
 	}
 	return s, nil
 }
+
+// ProposeWithin proposes terms inside another domain's transaction tx (a
+// deadline extension granted in a dispute): a revision of the terms in
+// force, else a proposal, for the coordinator p acts for. The participants
+// answer it as any other.
+func (s *Service) ProposeWithin(ctx context.Context, tx *sql.Tx, p auth.Principal, caseID int64, t Terms) (Proposal, error) {
+	a, err := access(ctx, tx, p, caseID)
+	if err != nil {
+		return Proposal{}, err
+	}
+	return s.propose(ctx, tx, p, a, s.clock(), caseID, 0, t, "manual")
+}

@@ -60,7 +60,7 @@ func ParseEnd(at, zone string) (time.Time, string, error) {
 		}
 		return t.UTC(), zone, nil
 	}
-	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02 15:04"} {
+	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02 15:04", "2006-01-02 15:04:05"} {
 		t, err := time.ParseInLocation(layout, at, time.UTC)
 		if err != nil {
 			continue

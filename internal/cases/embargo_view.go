@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/parleycvd/parley/internal/auth"
+	"github.com/parleycvd/parley/internal/deadlines"
 	"github.com/parleycvd/parley/internal/errs"
 	"github.com/parleycvd/parley/internal/jobs"
 	"github.com/parleycvd/parley/internal/journal"
@@ -242,6 +243,10 @@ func (s *Service) silence(ctx context.Context, now, cutoff time.Time, caseID int
 				continue
 			}
 			days := int(s.cfg.SilenceAfter / (24 * time.Hour))
+			// Dropped, not met: the declining that follows is the silence's.
+			if _, err := deadlines.Cancel(ctx, tx, now, caseID, id, deadlines.EmbargoAnswer); err != nil {
+				return err
+			}
 			if _, err := m.step(ctx, tx, now, journal.System, "", func(c protocol.Case) (protocol.Case, []protocol.Change, error) {
 				return c.StepConsent(pkey(id), protocol.ConsentDecline)
 			}); err != nil {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/parleycvd/parley/internal/deadlines"
 	"github.com/parleycvd/parley/internal/errs"
 	"github.com/parleycvd/parley/internal/journal"
 	"github.com/parleycvd/parley/internal/protocol"
@@ -96,6 +97,9 @@ type model struct {
 	before protocol.Snapshot // as stored
 	c      protocol.Case
 	parts  map[int64]partInfo
+	// silence is how long an embargo invitation may go unanswered: when
+	// an answer is due.
+	silence time.Duration
 }
 
 type partInfo struct {
@@ -119,7 +123,7 @@ func (s *Service) loadModel(ctx context.Context, tx *sql.Tx, caseID int64, only 
 	if err != nil {
 		return nil, err
 	}
-	m := &model{caseID: caseID, parts: map[int64]partInfo{},
+	m := &model{caseID: caseID, parts: map[int64]partInfo{}, silence: s.cfg.SilenceAfter,
 		before: protocol.Snapshot{EM: cr.em, Global: cr.global, Participants: map[string]protocol.StoredParticipant{}}}
 	query := `SELECT p.id, COALESCE(o.name, u.name, ''), p.roles, p.rm_state, p.consent_state, p.vfd_state
 		FROM case_participants p LEFT JOIN organisations o ON o.id = p.org_id LEFT JOIN users u ON u.id = p.user_id
@@ -288,6 +292,9 @@ func markResponses(ctx context.Context, tx *sql.Tx, at time.Time, caseID int64, 
 		if err != nil {
 			return err
 		}
+		if _, err := deadlines.Meet(ctx, tx, at, caseID, parsePkey(ch.Participant), deadlines.VendorResponse); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -319,6 +326,9 @@ func (m *model) step(ctx context.Context, tx *sql.Tx, at time.Time, actor journa
 		return nil, err
 	}
 	if err := announce(ctx, tx, at, m.caseID, changes, next.EM()); err != nil {
+		return nil, err
+	}
+	if err := oblige(ctx, tx, at, m.caseID, changes, m.silence); err != nil {
 		return nil, err
 	}
 	return changes, m.journal(ctx, tx, at, actor, changes, reason)

@@ -3,12 +3,14 @@ package cases
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/parleycvd/parley/internal/auth"
+	"github.com/parleycvd/parley/internal/deadlines"
 	"github.com/parleycvd/parley/internal/errs"
 	"github.com/parleycvd/parley/internal/journal"
 	"github.com/parleycvd/parley/internal/protocol"
@@ -214,8 +216,19 @@ func (s *Service) MarkNotified(ctx context.Context, caseID, participantID int64,
 		if err != nil {
 			return err
 		}
+		first, err := neverContacted(ctx, tx, caseID, participantID)
+		if err != nil {
+			return err
+		}
 		if err := contact(ctx, tx, now, caseID, participantID, at, false); err != nil {
 			return err
+		}
+		if first && m.parts[participantID].roles.Has(RoleVendor) {
+			d := deadlines.Deadline{CaseID: caseID, ParticipantID: participantID, Kind: deadlines.VendorResponse,
+				DueAt: at.UTC().Add(VendorResponseWithin), Zone: "UTC"}
+			if _, err := deadlines.Set(ctx, tx, now, d); err != nil {
+				return err
+			}
 		}
 		e := entry{Participant: participantID, Name: m.parts[participantID].name, Channel: channel}
 		if err := record(ctx, tx, now, journal.System, "case.contacted", caseID, e); err != nil {
@@ -312,4 +325,17 @@ func (s *Service) MarkViewed(ctx context.Context, p auth.Principal, caseID int64
 
 func (s *Service) participant(ctx context.Context, caseID, id int64) (Participant, error) {
 	return getParticipant(ctx, s.db.Read(), caseID, id)
+}
+
+// neverContacted reports whether no contact with the participant has
+// succeeded yet and it has not answered: the first notice starts its
+// response clock.
+func neverContacted(ctx context.Context, tx *sql.Tx, caseID, id int64) (bool, error) {
+	var n int
+	err := tx.QueryRowContext(ctx, `SELECT contact_attempts - delivery_failures FROM case_participants
+		WHERE case_id = $1 AND id = $2 AND first_response_at IS NULL`, caseID, id).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return n == 0, err
 }

@@ -10,6 +10,8 @@ import (
 
 	"github.com/parleycvd/parley/internal/auth"
 	"github.com/parleycvd/parley/internal/cases"
+	"github.com/parleycvd/parley/internal/deadlines"
+	"github.com/parleycvd/parley/internal/disputes"
 	"github.com/parleycvd/parley/internal/org"
 	"github.com/parleycvd/parley/internal/pgp"
 	"github.com/parleycvd/parley/internal/reports"
@@ -36,6 +38,11 @@ type Deps struct {
 	Instance string // the instance's name, shown in the header
 	Secure   bool   // cookies only over HTTPS
 	Wake     func() // tells job workers that a change queued work; may be nil
+
+	// Deadlines keeps who owes what by when, and the calendar feeds.
+	Deadlines *deadlines.Service
+	// Disputes keeps the disputes in cases and their mediation.
+	Disputes *disputes.Service
 }
 
 // Web holds the page handlers and their parsed templates.
