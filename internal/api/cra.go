@@ -71,44 +71,20 @@ func (a *API) getCRA(w http.ResponseWriter, r *http.Request, p auth.Principal) {
 	writeJSON(w, http.StatusOK, craOut(c, a.Now()))
 }
 
-func (a *API) setCRA(w http.ResponseWriter, r *http.Request, p auth.Principal) {
-	id, err := a.caseRef(r, p)
-	var in CRAInput
-	if err == nil {
-		err = decode(w, r, &in)
+func (a *API) setCRA(r *http.Request, p auth.Principal, id int64, in CRAInput) (CRA, error) {
+	f := cases.CRAFields{Manufacturer: in.Manufacturer, AwareAt: in.AwareAt, Version: in.Version}
+	if in.FixAvailableAt != nil {
+		f.FixAvailableAt = *in.FixAvailableAt
 	}
-	var c cases.CRA
-	if err == nil {
-		f := cases.CRAFields{Manufacturer: in.Manufacturer, AwareAt: in.AwareAt, Version: in.Version}
-		if in.FixAvailableAt != nil {
-			f.FixAvailableAt = *in.FixAvailableAt
-		}
-		c, err = a.Cases.SetCRA(r.Context(), p, id, f)
-	}
-	if err != nil {
-		a.fail(w, r, errs.Renamed(err, "manufacturer", "manufacturer_id"))
-		return
-	}
-	writeJSON(w, http.StatusOK, craOut(c, a.Now()))
+	c, err := a.Cases.SetCRA(r.Context(), p, id, f)
+	return craOut(c, a.Now()), errs.Renamed(err, "manufacturer", "manufacturer_id")
 }
 
-func (a *API) recordCRAReport(w http.ResponseWriter, r *http.Request, p auth.Principal) {
-	id, err := a.caseRef(r, p)
-	var in CRAReportInput
-	if err == nil {
-		err = decode(w, r, &in)
+func (a *API) recordCRAReport(r *http.Request, p auth.Principal, id int64, in CRAReportInput) (CRA, error) {
+	var at time.Time
+	if in.At != nil {
+		at = *in.At
 	}
-	var c cases.CRA
-	if err == nil {
-		var at time.Time
-		if in.At != nil {
-			at = *in.At
-		}
-		c, err = a.Cases.RecordCRAReport(r.Context(), p, id, in.Report, at, in.Reference)
-	}
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, craOut(c, a.Now()))
+	c, err := a.Cases.RecordCRAReport(r.Context(), p, id, in.Report, at, in.Reference)
+	return craOut(c, a.Now()), err
 }

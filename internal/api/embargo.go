@@ -10,23 +10,50 @@ import (
 	"github.com/parleycvd/parley/internal/errs"
 )
 
-// Embargo negotiation under /api/v1/cases/{key}/embargo and disclosure
-// policies under /api/v1/orgs/{id}/policy.
+// Embargo negotiation under /api/v1/cases/{key}/embargo, disclosure
+// policies under /api/v1/orgs/{id}/policy and a case's CRA clocks.
 func (a *API) embargoRoutes() []Route {
 	return []Route{
 		{"GET", "/api/v1/cases/{key}/embargo", a.getEmbargo},
-		{"POST", "/api/v1/cases/{key}/embargo/proposals", a.proposeEmbargo},
-		{"POST", "/api/v1/cases/{key}/embargo/answers", a.answerEmbargo},
-		{"POST", "/api/v1/cases/{key}/embargo/decision", a.decideEmbargo},
-		{"POST", "/api/v1/cases/{key}/embargo/terminate", a.terminateEmbargo},
-		{"PATCH", "/api/v1/cases/{key}/embargo/settings", a.embargoSettings},
-		{"POST", "/api/v1/cases/{key}/participants/{id}/share", a.shareDetails},
+		{"POST", "/api/v1/cases/{key}/embargo/proposals", caseAction(a, http.StatusCreated, a.proposeEmbargo)},
+		{"POST", "/api/v1/cases/{key}/embargo/answers", caseAction(a, http.StatusOK, a.answerEmbargo)},
+		{"POST", "/api/v1/cases/{key}/embargo/decision", caseAction(a, http.StatusOK, a.decideEmbargo)},
+		{"POST", "/api/v1/cases/{key}/embargo/terminate", caseAction(a, http.StatusOK, a.terminateEmbargo)},
+		{"PATCH", "/api/v1/cases/{key}/embargo/settings", caseAction(a, http.StatusOK, a.embargoSettings)},
+		{"POST", "/api/v1/cases/{key}/participants/{id}/share", caseAction(a, http.StatusNoContent, a.shareDetails)},
 		{"GET", "/api/v1/policies/presets", a.policyPresets},
 		{"GET", "/api/v1/orgs/{id}/policy", a.getPolicy},
 		{"PUT", "/api/v1/orgs/{id}/policy", a.setPolicy},
 		{"GET", "/api/v1/cases/{key}/cra", a.getCRA},
-		{"PUT", "/api/v1/cases/{key}/cra", a.setCRA},
-		{"POST", "/api/v1/cases/{key}/cra/reports", a.recordCRAReport},
+		{"PUT", "/api/v1/cases/{key}/cra", caseAction(a, http.StatusOK, a.setCRA)},
+		{"POST", "/api/v1/cases/{key}/cra/reports", caseAction(a, http.StatusOK, a.recordCRAReport)},
+	}
+}
+
+// caseAction makes the handler of a change to a case: find the case (404
+// for one the caller may not see), decode the body into In, run do and
+// write its answer with status (none for 204).
+func caseAction[In, Out any](a *API, status int, do func(r *http.Request, p auth.Principal, caseID int64, in In) (Out, error)) func(http.ResponseWriter, *http.Request, auth.Principal) {
+	return func(w http.ResponseWriter, r *http.Request, p auth.Principal) {
+		id, err := a.caseRef(r, p)
+		var in In
+		if err == nil {
+			err = decode(w, r, &in)
+		}
+		var out Out
+		if err == nil {
+			out, err = do(r, p, id, in)
+		}
+		if err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		a.Wake() // notices to the participants are queued
+		if status == http.StatusNoContent {
+			w.WriteHeader(status)
+			return
+		}
+		writeJSON(w, status, out)
 	}
 }
 
@@ -43,34 +70,22 @@ func (a *API) getEmbargo(w http.ResponseWriter, r *http.Request, p auth.Principa
 	writeJSON(w, http.StatusOK, embargoOut(e))
 }
 
-func (a *API) proposeEmbargo(w http.ResponseWriter, r *http.Request, p auth.Principal) {
-	id, err := a.caseRef(r, p)
-	var in ProposalInput
-	if err == nil {
-		err = decode(w, r, &in)
-	}
+func (a *API) proposeEmbargo(r *http.Request, p auth.Principal, id int64, in ProposalInput) (EmbargoProposal, error) {
 	var pr cases.Proposal
-	switch {
-	case err != nil:
-	case in.Default:
+	var err error
+	if in.Default {
 		if in.EndsAt != "" || in.Zone != "" {
-			err = errs.Field("default", "takes its date from the disclosure policy: leave ends_at and zone empty")
-			break
+			return EmbargoProposal{}, errs.Field("default", "takes its date from the disclosure policy: leave ends_at and zone empty")
 		}
 		pr, err = a.Cases.ProposeDefaultEmbargo(r.Context(), p, id, in.AsParticipant)
-	default:
+	} else {
 		var t cases.Terms
-		t.EndsAt, t.Zone, err = cases.ParseEnd(in.EndsAt, in.Zone)
-		if err == nil {
+		if t.EndsAt, t.Zone, err = cases.ParseEnd(in.EndsAt, in.Zone); err == nil {
 			t.Justification = in.Justification
 			pr, err = a.Cases.ProposeEmbargo(r.Context(), p, id, in.AsParticipant, t)
 		}
 	}
-	if err != nil {
-		a.fail(w, r, errs.Renamed(err, "participant", "as_participant"))
-		return
-	}
-	writeJSON(w, http.StatusCreated, proposalOut(pr))
+	return proposalOut(pr), errs.Renamed(err, "participant", "as_participant")
 }
 
 // yesNo reads accept or reject.
@@ -84,109 +99,46 @@ func yesNo(field, s string) (bool, error) {
 	return false, errs.Field(field, "must be accept or reject")
 }
 
-func (a *API) answerEmbargo(w http.ResponseWriter, r *http.Request, p auth.Principal) {
-	id, err := a.caseRef(r, p)
-	var in AnswerInput
-	if err == nil {
-		err = decode(w, r, &in)
-	}
-	var yes bool
-	if err == nil {
-		yes, err = yesNo("answer", in.Answer)
-	}
+func (a *API) answerEmbargo(r *http.Request, p auth.Principal, id int64, in AnswerInput) (EmbargoProposal, error) {
+	yes, err := yesNo("answer", in.Answer)
 	if err == nil && in.ParticipantID <= 0 {
 		err = errs.Field("participant_id", "is required: the participant you answer for")
 	}
-	var pr cases.Proposal
-	if err == nil {
-		pr, err = a.Cases.AnswerEmbargo(r.Context(), p, id, in.ParticipantID, in.ProposalID, yes, in.Comment)
-	}
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return EmbargoProposal{}, err
 	}
-	a.Wake()
-	writeJSON(w, http.StatusOK, proposalOut(pr))
+	pr, err := a.Cases.AnswerEmbargo(r.Context(), p, id, in.ParticipantID, in.ProposalID, yes, in.Comment)
+	return proposalOut(pr), err
 }
 
-func (a *API) decideEmbargo(w http.ResponseWriter, r *http.Request, p auth.Principal) {
-	id, err := a.caseRef(r, p)
-	var in DecisionInput
-	if err == nil {
-		err = decode(w, r, &in)
-	}
-	var yes bool
-	if err == nil {
-		yes, err = yesNo("decision", in.Decision)
-	}
-	var pr cases.Proposal
-	if err == nil {
-		pr, err = a.Cases.DecideEmbargo(r.Context(), p, id, in.ProposalID, yes, in.Reason)
-	}
+func (a *API) decideEmbargo(r *http.Request, p auth.Principal, id int64, in DecisionInput) (EmbargoProposal, error) {
+	yes, err := yesNo("decision", in.Decision)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return EmbargoProposal{}, err
 	}
-	a.Wake()
-	writeJSON(w, http.StatusOK, proposalOut(pr))
+	pr, err := a.Cases.DecideEmbargo(r.Context(), p, id, in.ProposalID, yes, in.Reason)
+	return proposalOut(pr), err
 }
 
-func (a *API) terminateEmbargo(w http.ResponseWriter, r *http.Request, p auth.Principal) {
-	id, err := a.caseRef(r, p)
-	var in ReasonInput
-	if err == nil {
-		err = decode(w, r, &in)
-	}
-	var c cases.Case
-	if err == nil {
-		c, err = a.Cases.TerminateEmbargo(r.Context(), p, id, in.Reason)
-	}
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	a.Wake()
-	writeJSON(w, http.StatusOK, caseOut(c))
+func (a *API) terminateEmbargo(r *http.Request, p auth.Principal, id int64, in ReasonInput) (Case, error) {
+	c, err := a.Cases.TerminateEmbargo(r.Context(), p, id, in.Reason)
+	return caseOut(c), err
 }
 
-func (a *API) embargoSettings(w http.ResponseWriter, r *http.Request, p auth.Principal) {
-	id, err := a.caseRef(r, p)
-	var in EmbargoSettingsInput
-	if err == nil {
-		err = decode(w, r, &in)
+func (a *API) embargoSettings(r *http.Request, p auth.Principal, id int64, in EmbargoSettingsInput) (Embargo, error) {
+	if err := a.Cases.SetEmbargoProposers(r.Context(), p, id, in.Proposers); err != nil {
+		return Embargo{}, err
 	}
-	if err == nil {
-		err = a.Cases.SetEmbargoProposers(r.Context(), p, id, in.Proposers)
-	}
-	var e cases.Embargo
-	if err == nil {
-		e, err = a.Cases.Embargo(r.Context(), p, id)
-	}
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, embargoOut(e))
+	e, err := a.Cases.Embargo(r.Context(), p, id)
+	return embargoOut(e), err
 }
 
-func (a *API) shareDetails(w http.ResponseWriter, r *http.Request, p auth.Principal) {
-	id, err := a.caseRef(r, p)
-	var pid int64
-	if err == nil {
-		pid, err = subID(r, "id", "participant")
-	}
-	var in ReasonInput
-	if err == nil {
-		err = decode(w, r, &in)
-	}
+func (a *API) shareDetails(r *http.Request, p auth.Principal, id int64, in ReasonInput) (struct{}, error) {
+	pid, err := subID(r, "id", "participant")
 	if err == nil {
 		err = a.Cases.ShareDetails(r.Context(), p, id, pid, in.Reason)
 	}
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+	return struct{}{}, err
 }
 
 func (a *API) policyPresets(w http.ResponseWriter, r *http.Request, p auth.Principal) {
@@ -206,7 +158,8 @@ func orgIDOf(r *http.Request) (int64, error) {
 	return id, nil
 }
 
-// getPolicy: disclosure policies are public, as a program page shows them.
+// getPolicy: published disclosure policies are public, as a program page
+// shows them; the default of one never published only to those signed in.
 func (a *API) getPolicy(w http.ResponseWriter, r *http.Request, p auth.Principal) {
 	id, err := orgIDOf(r)
 	var pol cases.Policy
