@@ -43,7 +43,7 @@ func (s *Service) Timeline(ctx context.Context, p auth.Principal, caseID int64, 
 		return nil, err
 	}
 	var roles map[int64]Roles
-	var seen []int64 // the participants whose entries p sees; nil for all
+	var seen []int64  // the participants whose entries p sees; nil for all
 	if a.Restricted { // before accepting the embargo: only what concerns them
 		seen = a.Participants
 	} else if !manages(p, a) {
