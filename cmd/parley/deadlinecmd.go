@@ -88,6 +88,9 @@ func printDeadlines(c *cli, list []client.Deadline, now time.Time) {
 		owner := "whole case"
 		if d.ParticipantID != 0 {
 			owner = "participant " + strconv.FormatInt(d.ParticipantID, 10)
+			if d.Owner != "" {
+				owner = d.Owner
+			}
 		}
 		rows[i] = []string{d.DueAt.UTC().Format("2006-01-02 15:04"), left(d.DueAt, now), d.CaseKey, d.What, owner, d.Zone}
 	}

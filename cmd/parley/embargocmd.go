@@ -143,7 +143,7 @@ func runEmbargo(ctx context.Context, c *cli, args []string) error {
 func printEmbargo(out *caseOutput, e client.Embargo) {
 	out.f("embargo: %s (%s); proposed by the %s\n", e.EM, e.EMName, e.Proposers)
 	if e.InForce != nil {
-		out.f("in force until %s %s (%s UTC)\n", e.InForce.EndsLocal, e.InForce.Zone, e.InForce.EndsAt.Format("2006-01-02 15:04"))
+		out.f("in force until %s\n", termsText(*e.InForce))
 	}
 	if e.Pending != nil {
 		out.f("pending: ")
@@ -165,8 +165,16 @@ func printEmbargo(out *caseOutput, e client.Embargo) {
 }
 
 func printProposal(out *caseOutput, pr client.EmbargoProposal) {
-	out.f("#%d %s by %s until %s %s (%s UTC): %s\n", pr.ID, pr.Kind, pr.Proposer, pr.EndsLocal, pr.Zone,
-		pr.EndsAt.Format("2006-01-02 15:04"), strings.TrimSpace(pr.Status+" "+pr.Outcome))
+	out.f("#%d %s by %s until %s: %s\n", pr.ID, pr.Kind, pr.Proposer, termsText(pr.EmbargoTerms), strings.TrimSpace(pr.Status+" "+pr.Outcome))
+}
+
+// termsText writes terms in their zone and, unless that is UTC, in UTC.
+func termsText(t client.EmbargoTerms) string {
+	s := t.EndsAt.UTC().Format("2006-01-02 15:04") + " UTC"
+	if local, err := time.Parse(time.RFC3339, t.EndsLocal); err == nil && t.Zone != "UTC" {
+		s = local.Format("2006-01-02 15:04") + " " + t.Zone + " (" + s + ")"
+	}
+	return s
 }
 
 const policyUsage = `policy: want one of

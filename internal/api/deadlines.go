@@ -29,6 +29,7 @@ type Deadline struct {
 	CaseID        int64  `json:"case_id"`
 	CaseKey       string `json:"case_key"`
 	ParticipantID int64  `json:"participant_id"` // who owes it; 0: the whole case
+	Owner         string `json:"owner,omitempty"` // its name, in a case's list
 	Kind          string `json:"kind"`
 	What          string `json:"what"` // the title, else the kind in words
 	Title         string `json:"title"`
@@ -129,10 +130,17 @@ func (a *API) caseDeadlines(w http.ResponseWriter, r *http.Request, p auth.Princ
 		a.fail(w, r, err)
 		return
 	}
+	names, err := a.ownerNames(r, c.ID, list)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
 	now := a.Now()
 	out := List[Deadline]{Items: []Deadline{}}
 	for _, d := range list {
-		out.Items = append(out.Items, deadlineOut(d, c.Key, now))
+		item := deadlineOut(d, c.Key, now)
+		item.Owner = names[d.ParticipantID]
+		out.Items = append(out.Items, item)
 	}
 	if len(list) > 0 {
 		out.NextCursor = nextCursor(page, len(list), list[len(list)-1].ID)
@@ -153,4 +161,24 @@ func (a *API) rotateCalendar(w http.ResponseWriter, r *http.Request, p auth.Prin
 		return
 	}
 	writeJSON(w, http.StatusCreated, CalendarFeed{URL: a.Deadlines.FeedURL(secret), CreatedAt: since})
+}
+
+// ownerNames names the participants owing deadlines of case caseID (the
+// caller may see them: ForCase showed it their deadlines).
+func (a *API) ownerNames(r *http.Request, caseID int64, list []deadlines.Deadline) (map[int64]string, error) {
+	var ids []int64
+	for _, d := range list {
+		if d.ParticipantID != 0 {
+			ids = append(ids, d.ParticipantID)
+		}
+	}
+	names := map[int64]string{}
+	if len(ids) == 0 {
+		return names, nil
+	}
+	parts, err := cases.ParticipantsIn(r.Context(), a.DB.Read(), caseID, ids...)
+	for id, pt := range parts {
+		names[id] = pt.Name
+	}
+	return names, err
 }

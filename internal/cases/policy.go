@@ -211,5 +211,5 @@ func DefaultEnd(pol Policy, opened, firstContact, now time.Time) time.Time {
 	case FromReport:
 		from = opened
 	}
-	return from.UTC().Add(time.Duration(pol.Days) * 24 * time.Hour).Truncate(time.Second)
+	return from.UTC().Add(time.Duration(pol.Days) * 24 * time.Hour).Truncate(time.Minute)
 }

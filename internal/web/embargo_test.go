@@ -38,6 +38,7 @@ func TestEmbargoPages(t *testing.T) {
 	coord.post(page+"/propose", url.Values{"ends_at": {"2026-01-31T17:00"}, "zone": {"Europe/Berlin"}}).has(t, `id="ends-err"`, "in the past")
 	coord.post(page+"/propose", url.Values{"ends_at": {"2027-06-30T17:00"}, "zone": {"Europe/Berlin"}}).has(t, `id="just-err"`, "longer than 90 days")
 	coord.post(page+"/propose", url.Values{"ends_at": {"2026-12-31T17:00"}, "zone": {"Europe/Berlin"}}).is(t, http.StatusSeeOther, page)
+	coord.get(casePath).has(t, "Who owes what", "answer the embargo proposal", "Acme Routers")
 	view := acmeUser.get(page)
 	view.has(t, "Waiting for answers", "2026-12-31 17:00 Europe/Berlin (2026-12-31 16:00 UTC)", `datetime="2026-12-31T16:00:00Z"`, "Accept the terms")
 	if strings.Contains(view.body, "Put in force now") {

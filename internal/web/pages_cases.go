@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/parleycvd/parley/internal/cases"
+	"github.com/parleycvd/parley/internal/deadlines"
 	"github.com/parleycvd/parley/internal/errs"
 	"github.com/parleycvd/parley/internal/protocol"
 	"github.com/parleycvd/parley/internal/store"
@@ -141,6 +142,8 @@ type casePage struct {
 	FormName     string // the form the error belongs to
 	CRA          *cases.CRA
 	Now          time.Time
+	Owed         []deadlineRow // the case's open deadlines the visitor sees, soonest first
+	MoreOwed     bool
 }
 
 // RMActions are the RM events participant pt may take now, for its row.
@@ -201,16 +204,37 @@ func (s *Web) fill(r *http.Request, v *visitor, page *casePage) error {
 	if page.Timeline, err = s.Cases.Timeline(r.Context(), v.P, page.Case.ID, store.Page{Limit: casesPerPage}); err != nil {
 		return err
 	}
+	if len(page.Timeline) == casesPerPage {
+		page.TNext = "/cases/" + page.Case.Key + "/timeline?after=" + itoa(page.Timeline[len(page.Timeline)-1].Seq)
+	}
 	if cra, ok, err := s.Cases.CRAOf(r.Context(), v.P, page.Case.ID); err != nil {
 		return err
 	} else if ok {
 		page.CRA = &cra
 	}
 	page.Now = s.Now()
-	if len(page.Timeline) == casesPerPage {
-		page.TNext = "/cases/" + page.Case.Key + "/timeline?after=" + itoa(page.Timeline[len(page.Timeline)-1].Seq)
+	return s.owed(r, page)
+}
+
+// caseDeadlines is how many of a case's deadlines its page lists.
+const caseDeadlines = 50
+
+// owed reads who owes what by when in the case, as the visitor may see it.
+func (s *Web) owed(r *http.Request, page *casePage) error {
+	if page.Case.Restricted {
+		return nil
 	}
-	return nil
+	view := deadlines.Viewer{All: page.Manage, Participants: page.Access.Participants}
+	list, err := s.Deadlines.ForCase(r.Context(), page.Case.ID, view, store.Page{Limit: caseDeadlines + 1})
+	if err != nil {
+		return err
+	}
+	page.MoreOwed = len(list) > caseDeadlines
+	for _, d := range list[:min(len(list), caseDeadlines)] {
+		page.Owed = append(page.Owed, deadlineRow{Deadline: d, CaseKey: page.Case.Key, Left: timeLeft(d.DueAt, page.Now),
+			Mine: d.ParticipantID == 0 || page.Access.Acts(d.ParticipantID)})
+	}
+	return s.owners(r.Context(), page.Owed)
 }
 
 func (s *Web) caseDetail(w http.ResponseWriter, r *http.Request, v *visitor) {
