@@ -12,7 +12,7 @@ type Deadline struct {
 	ID             int64      `json:"id"`
 	CaseID         int64      `json:"case_id"`
 	CaseKey        string     `json:"case_key"`
-	ParticipantID  int64      `json:"participant_id"` // 0: the whole case
+	ParticipantID  int64      `json:"participant_id"`  // 0: the whole case
 	Owner          string     `json:"owner,omitempty"` // the participant's name, in a case's list
 	Kind           string     `json:"kind"`
 	What           string     `json:"what"`

@@ -165,7 +165,11 @@ func printEmbargo(out *caseOutput, e client.Embargo) {
 }
 
 func printProposal(out *caseOutput, pr client.EmbargoProposal) {
-	out.f("#%d %s by %s until %s: %s\n", pr.ID, pr.Kind, pr.Proposer, termsText(pr.EmbargoTerms), strings.TrimSpace(pr.Status+" "+pr.Outcome))
+	status := pr.Status
+	if pr.Outcome != "" && pr.Outcome != pr.Status {
+		status += " (" + pr.Outcome + ")"
+	}
+	out.f("#%d %s by %s until %s: %s\n", pr.ID, pr.Kind, pr.Proposer, termsText(pr.EmbargoTerms), status)
 }
 
 // termsText writes terms in their zone and, unless that is UTC, in UTC.

@@ -28,7 +28,7 @@ type Deadline struct {
 	ID            int64  `json:"id"`
 	CaseID        int64  `json:"case_id"`
 	CaseKey       string `json:"case_key"`
-	ParticipantID int64  `json:"participant_id"` // who owes it; 0: the whole case
+	ParticipantID int64  `json:"participant_id"`  // who owes it; 0: the whole case
 	Owner         string `json:"owner,omitempty"` // its name, in a case's list
 	Kind          string `json:"kind"`
 	What          string `json:"what"` // the title, else the kind in words

@@ -51,8 +51,8 @@ func newSite(t testing.TB) *site {
 	keyring := pgp.NewKeyring(db, clock, pgp.KeyringConfig{Name: "Parley", Email: "security@cert.example"})
 	w, err := web.New(web.Deps{DB: db, Users: s.users, Orgs: s.orgs, Cases: s.cases, Keyring: keyring, Now: clock,
 		Deadlines: deadlines.NewService(db, clock, deadlines.Config{BaseURL: "https://parley.test"}),
-		Reports:  reports.NewService(db, clock, s.users, ssvcRegistry(t), reports.Policy{}),
-		Security: web.SecurityTxt{BaseURL: "https://parley.test", Contacts: []string{"mailto:security@cert.example"}, Languages: "en"}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		Reports:   reports.NewService(db, clock, s.users, ssvcRegistry(t), reports.Policy{}),
+		Security:  web.SecurityTxt{BaseURL: "https://parley.test", Contacts: []string{"mailto:security@cert.example"}, Languages: "en"}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
