@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"flag"
-	"strings"
 	"time"
 
 	"github.com/parleycvd/parley/client"
