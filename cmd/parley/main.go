@@ -75,6 +75,8 @@ func commands() map[string]command {
 	list = append(list, embargoCommands()...)
 	list = append(list, deadlineCommands()...)
 	list = append(list, disputeCommands()...)
+	list = append(list, statusCommands()...)
+	list = append(list, threadCommands()...)
 	m := make(map[string]command, len(list))
 	for _, c := range list {
 		m[c.name] = c

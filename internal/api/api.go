@@ -68,7 +68,9 @@ func (a *API) Routes() []Route {
 	list := a.coreRoutes()
 	list = append(list, a.embargoRoutes()...)
 	list = append(list, a.deadlineRoutes()...)
-	return append(list, a.disputeRoutes()...)
+	list = append(list, a.disputeRoutes()...)
+	list = append(list, a.statusRoutes()...)
+	return append(list, a.threadRoutes()...)
 }
 
 func (a *API) coreRoutes() []Route {

@@ -136,6 +136,8 @@ func (s *Web) Register(mux *http.ServeMux) {
 	all = append(all, s.embargoRoutes()...)
 	all = append(all, s.deadlineRoutes()...)
 	all = append(all, s.disputeRoutes()...)
+	all = append(all, s.statusRoutes()...)
+	all = append(all, s.threadRoutes()...)
 	for _, rt := range append(all, s.wellKnownRoutes()...) {
 		mux.Handle(rt.pattern, s.guard(rt.access, rt.handle))
 	}

@@ -1,0 +1,4 @@
+package web
+
+// vendor status (VEX): filled in by its own change.
+func (s *Web) statusRoutes() []route { return nil }
