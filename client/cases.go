@@ -99,6 +99,9 @@ type CaseParticipant struct {
 	FirstViewAt      *time.Time `json:"first_view_at,omitempty"`
 	FirstResponseAt  *time.Time `json:"first_response_at,omitempty"`
 	StatementAt      *time.Time `json:"statement_at,omitempty"`
+	LastResponseAt   *time.Time `json:"last_response_at,omitempty"`
+	EscalationStage  int        `json:"escalation_stage"` // 0 notified, 1 reminded, 2 other contacts, 3 flagged
+	UnresponsiveAt   *time.Time `json:"unresponsive_at,omitempty"`
 	Version          int        `json:"version"`
 	UpdatedAt        time.Time  `json:"updated_at"`
 }
@@ -147,9 +150,11 @@ type ParticipantFilter struct {
 	Role   string // vendor, reporter, coordinator, deployer, other
 	RM     string // an RM state letter: S R I V A D C
 	Silent bool   // only vendors contacted that have not answered
-	Sort   string // added (the default), name or rm
-	Cursor string
-	Limit  int
+	// Unresponsive keeps the vendors flagged unresponsive.
+	Unresponsive bool
+	Sort         string // added (the default), name or rm
+	Cursor       string
+	Limit        int
 }
 
 func casePath(key string, rest ...any) string {
@@ -219,6 +224,9 @@ func (c *Client) Participants(ctx context.Context, key string, f ParticipantFilt
 	if f.Silent {
 		extra.Set("silent", "true")
 	}
+	if f.Unresponsive {
+		extra.Set("unresponsive", "true")
+	}
 	var l List[CaseParticipant]
 	err := c.Do(ctx, "GET", casePath(key, "participants")+PageQuery(f.Cursor, f.Limit, extra), nil, &l)
 	return l, err
@@ -281,4 +289,26 @@ func (c *Client) Timeline(ctx context.Context, key, cursor string, limit int) (L
 	var l List[CaseTimelineEntry]
 	err := c.Do(ctx, "GET", casePath(key, "timeline")+PageQuery(cursor, limit, nil), nil, &l)
 	return l, err
+}
+
+// Schedule is a case's reminder schedule for silent vendors, in days from
+// the first contact.
+type Schedule struct {
+	RemindAfterDays    int `json:"remind_after_days"`
+	AlternateAfterDays int `json:"alternate_after_days"`
+	FlagAfterDays      int `json:"flag_after_days"`
+}
+
+// Schedule reads a case's reminder schedule.
+func (c *Client) Schedule(ctx context.Context, key string) (Schedule, error) {
+	var out Schedule
+	err := c.Do(ctx, "GET", casePath(key, "schedule"), nil, &out)
+	return out, err
+}
+
+// SetSchedule changes a case's reminder schedule.
+func (c *Client) SetSchedule(ctx context.Context, key string, in Schedule) (Schedule, error) {
+	var out Schedule
+	err := c.Do(ctx, "PUT", casePath(key, "schedule"), in, &out)
+	return out, err
 }

@@ -159,6 +159,8 @@ func (a *app) wire() error {
 	a.runner.Every(deadlines.JobSweep, 10*time.Minute)
 	a.runner.Handle(cases.JobExpireSilence, a.cases.ExpireSilenceJob)
 	a.runner.Every(cases.JobExpireSilence, time.Hour)
+	a.runner.Handle(cases.JobEscalate, a.cases.EscalateJob)
+	a.runner.Every(cases.JobEscalate, time.Hour)
 	a.api = api.New(api.Deps{DB: a.db, Users: a.users, Orgs: a.orgs, Cases: a.cases, Reports: a.reports, SSVC: a.ssvc, Now: a.now,
 		Logger: a.log, Wake: a.runner.Wake, Deadlines: a.deadlines, Disputes: a.disputes})
 	a.runner.Handle("maintenance.purge", a.purge)

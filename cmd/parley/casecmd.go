@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -25,10 +26,11 @@ const caseUsage = `case: want one of
   timeline KEY [--cursor C] [--limit N]
   send KEY --from PARTICIPANT --to PARTICIPANT
   cs KEY V|F|D|P|X|A [--vendor PARTICIPANT]
+  schedule KEY [--remind 7 --alternate 14 --flag 21]   (the reminders to silent vendors)
 KEY is a case key such as PAR-2026-0042 (or the case's ID); every command takes --json`
 
 const participantUsage = `participant: want one of
-  list KEY [--role ROLE] [--rm S|R|I|V|A|D|C] [--silent] [--sort added|name|rm] [--cursor C] [--limit N]
+  list KEY [--role ROLE] [--rm S|R|I|V|A|D|C] [--silent] [--unresponsive] [--sort added|name|rm] [--cursor C] [--limit N]
   add KEY --org ID[,ID...] | --user ID[,ID...] --role vendor|reporter|coordinator|deployer|other[,ROLE...]
   rm KEY PARTICIPANT validate|invalidate|accept|defer|close [--reason TEXT]
   consent KEY PARTICIPANT invite|accept|decline
@@ -256,6 +258,32 @@ func runCase(ctx context.Context, c *cli, args []string) error {
 				return out.print(p, func() { out.f("%s (participant %d) received the report: %s\n", p.Name, p.ID, p.RMName) })
 			}
 		}},
+		"schedule": {[]string{"KEY"}, func(fs *flag.FlagSet) caseVerbRun {
+			var in client.Schedule
+			fs.IntVar(&in.RemindAfterDays, "remind", 0, "days after the first contact to send the notice again")
+			fs.IntVar(&in.AlternateAfterDays, "alternate", 0, "days after it to write to the vendor's other contacts")
+			fs.IntVar(&in.FlagAfterDays, "flag", 0, "days after it from which the vendor may be flagged unresponsive")
+			return func(ctx context.Context, out *caseOutput, pos []string) error {
+				cl, err := out.client()
+				if err != nil {
+					return err
+				}
+				s, err := cl.Schedule(ctx, pos[0])
+				if err == nil && in != (client.Schedule{}) { // what is not given stays
+					in.RemindAfterDays = cmp.Or(in.RemindAfterDays, s.RemindAfterDays)
+					in.AlternateAfterDays = cmp.Or(in.AlternateAfterDays, s.AlternateAfterDays)
+					in.FlagAfterDays = cmp.Or(in.FlagAfterDays, s.FlagAfterDays)
+					s, err = cl.SetSchedule(ctx, pos[0], in)
+				}
+				if err != nil {
+					return err
+				}
+				return out.print(s, func() {
+					out.f("silent vendors: reminded after %d days, other contacts after %d, flagged from %d (days from the first contact)\n",
+						s.RemindAfterDays, s.AlternateAfterDays, s.FlagAfterDays)
+				})
+			}
+		}},
 		"cs": {[]string{"KEY", "EVENT"}, func(fs *flag.FlagSet) caseVerbRun {
 			vendor := fs.Int64("vendor", 0, "V, F, D: the vendor or deployer participant")
 			return func(ctx context.Context, out *caseOutput, pos []string) error {
@@ -284,6 +312,7 @@ func runParticipant(ctx context.Context, c *cli, args []string) error {
 			fs.StringVar(&f.Role, "role", "", "only this role")
 			fs.StringVar(&f.RM, "rm", "", "only this report state")
 			fs.BoolVar(&f.Silent, "silent", false, "only vendors contacted that have not answered")
+			fs.BoolVar(&f.Unresponsive, "unresponsive", false, "only vendors flagged unresponsive")
 			fs.StringVar(&f.Sort, "sort", "", "added (default), name or rm")
 			fs.StringVar(&f.Cursor, "cursor", "", "the next_cursor of the page before")
 			fs.IntVar(&f.Limit, "limit", 0, "page size (1-200)")
@@ -442,9 +471,16 @@ func caseVulnLine(v client.CaseVulnerability) string {
 func printParticipants(out *caseOutput, ps []client.CaseParticipant) {
 	rows := [][]string{}
 	for _, p := range ps {
-		rows = append(rows, []string{strconv.FormatInt(p.ID, 10), p.Name, strings.Join(p.Roles, ","), p.RM + " " + p.RMName, p.Consent, p.VFD})
+		silence := ""
+		switch {
+		case p.UnresponsiveAt != nil:
+			silence = "unresponsive since " + p.UnresponsiveAt.UTC().Format("2006-01-02")
+		case p.EscalationStage > 0:
+			silence = []string{"", "reminded", "other contacts written to"}[min(p.EscalationStage, 2)]
+		}
+		rows = append(rows, []string{strconv.FormatInt(p.ID, 10), p.Name, strings.Join(p.Roles, ","), p.RM + " " + p.RMName, p.Consent, p.VFD, silence})
 	}
-	table(out.c.stdout, "ID\tNAME\tROLES\tRM\tCONSENT\tVFD", rows)
+	table(out.c.stdout, "ID\tNAME\tROLES\tRM\tCONSENT\tVFD\tSILENCE", rows)
 }
 
 func printCaseChange(out *caseOutput, ch client.CaseChange) {

@@ -206,15 +206,18 @@ func (a *API) listCaseParticipants(w http.ResponseWriter, r *http.Request, p aut
 	if err == nil {
 		page, err = pageOf(r)
 	}
-	var silent bool
+	var silent, unresponsive bool
 	if err == nil {
 		silent, err = queryBool(r, "silent")
+	}
+	if err == nil {
+		unresponsive, err = queryBool(r, "unresponsive")
 	}
 	var list []cases.Participant
 	if err == nil {
 		q := r.URL.Query()
 		list, err = a.Cases.Participants(r.Context(), p, id, cases.ParticipantFilter{Role: cases.Role(q.Get("role")), RM: q.Get("rm"),
-			Silent: silent, Sort: cases.Sort(q.Get("sort")), Page: page})
+			Silent: silent, Unresponsive: unresponsive, Sort: cases.Sort(q.Get("sort")), Page: page})
 	}
 	if err != nil {
 		a.fail(w, r, err)

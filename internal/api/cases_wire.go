@@ -198,8 +198,13 @@ type CaseParticipant struct {
 	FirstViewAt      *time.Time `json:"first_view_at,omitempty"`
 	FirstResponseAt  *time.Time `json:"first_response_at,omitempty"`
 	StatementAt      *time.Time `json:"statement_at,omitempty"`
-	Version          int        `json:"version"`
-	UpdatedAt        time.Time  `json:"updated_at"`
+	LastResponseAt   *time.Time `json:"last_response_at,omitempty"`
+	// EscalationStage: how far a silent vendor went along the case's
+	// schedule (0 notified, 1 reminded, 2 other contacts, 3 flagged).
+	EscalationStage int        `json:"escalation_stage"`
+	UnresponsiveAt  *time.Time `json:"unresponsive_at,omitempty"`
+	Version         int        `json:"version"`
+	UpdatedAt       time.Time  `json:"updated_at"`
 }
 
 func participantOut(pt cases.Participant) CaseParticipant {
@@ -207,7 +212,8 @@ func participantOut(pt cases.Participant) CaseParticipant {
 		RM: pt.RM.String(), RMName: pt.RM.Name(), Consent: consentOut(pt.Consent), AddedAt: pt.AddedAt,
 		ContactAttempts: pt.ContactAttempts, DeliveryFailures: pt.DeliveryFailures, Version: pt.Version, UpdatedAt: pt.UpdatedAt,
 		FirstContactAt: optTime(pt.FirstContactAt), LastContactAt: optTime(pt.LastContactAt), FirstViewAt: optTime(pt.FirstViewAt),
-		FirstResponseAt: optTime(pt.FirstResponseAt), StatementAt: optTime(pt.StatementAt)}
+		FirstResponseAt: optTime(pt.FirstResponseAt), StatementAt: optTime(pt.StatementAt), LastResponseAt: optTime(pt.LastResponseAt),
+		EscalationStage: pt.EscalationStage, UnresponsiveAt: optTime(pt.UnresponsiveAt)}
 	for _, r := range pt.Roles {
 		out.Roles = append(out.Roles, string(r))
 	}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/parleycvd/parley/internal/auth"
 	"github.com/parleycvd/parley/internal/cases"
@@ -27,6 +28,8 @@ func (a *API) embargoRoutes() []Route {
 		{"GET", "/api/v1/cases/{key}/cra", a.getCRA},
 		{"PUT", "/api/v1/cases/{key}/cra", caseAction(a, http.StatusOK, a.setCRA)},
 		{"POST", "/api/v1/cases/{key}/cra/reports", caseAction(a, http.StatusOK, a.recordCRAReport)},
+		{"GET", "/api/v1/cases/{key}/schedule", a.getSchedule},
+		{"PUT", "/api/v1/cases/{key}/schedule", caseAction(a, http.StatusOK, a.setSchedule)},
 	}
 }
 
@@ -192,4 +195,41 @@ func (a *API) setPolicy(w http.ResponseWriter, r *http.Request, p auth.Principal
 		return
 	}
 	writeJSON(w, http.StatusOK, policyOut(pol))
+}
+
+// ScheduleBody is a case's reminder schedule for silent vendors, in days
+// from the first contact.
+type ScheduleBody struct {
+	RemindAfterDays    int `json:"remind_after_days"`
+	AlternateAfterDays int `json:"alternate_after_days"`
+	FlagAfterDays      int `json:"flag_after_days"`
+}
+
+const apiDay = 24 * time.Hour
+
+func scheduleOut(s cases.Schedule) ScheduleBody {
+	return ScheduleBody{RemindAfterDays: int(s.RemindAfter / apiDay), AlternateAfterDays: int(s.AlternateAfter / apiDay), FlagAfterDays: int(s.FlagAfter / apiDay)}
+}
+
+func (a *API) getSchedule(w http.ResponseWriter, r *http.Request, p auth.Principal) {
+	id, err := a.caseRef(r, p)
+	var s cases.Schedule
+	if err == nil {
+		s, err = a.Cases.ScheduleOf(r.Context(), p, id)
+	}
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, scheduleOut(s))
+}
+
+func (a *API) setSchedule(r *http.Request, p auth.Principal, id int64, in ScheduleBody) (ScheduleBody, error) {
+	s := cases.Schedule{RemindAfter: time.Duration(in.RemindAfterDays) * apiDay, AlternateAfter: time.Duration(in.AlternateAfterDays) * apiDay,
+		FlagAfter: time.Duration(in.FlagAfterDays) * apiDay}
+	if err := a.Cases.SetSchedule(r.Context(), p, id, s); err != nil {
+		return ScheduleBody{}, err
+	}
+	s, err := a.Cases.ScheduleOf(r.Context(), p, id)
+	return scheduleOut(s), err
 }

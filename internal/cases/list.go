@@ -27,6 +27,8 @@ const (
 type ParticipantFilter struct {
 	Role Role   // only participants with this role; "" for any
 	RM   string // only participants in this RM state (a letter S R I V A D C); "" for any
+	// Unresponsive keeps the vendors flagged unresponsive.
+	Unresponsive bool
 	// Silent keeps the vendors that were contacted and have not answered
 	// (see Participant.FirstResponseAt).
 	Silent bool
@@ -41,7 +43,8 @@ const participantFrom = ` FROM case_participants p LEFT JOIN organisations o ON 
 
 const participantColumns = `p.id, p.case_id, COALESCE(p.org_id, 0), COALESCE(p.user_id, 0), COALESCE(o.name, u.name, ''), p.roles,
 	p.rm_state, p.consent_state, p.vfd_state, p.added_at, COALESCE(p.added_by, 0), p.first_contact_at, p.last_contact_at,
-	p.contact_attempts, p.delivery_failures, p.first_view_at, p.first_response_at, p.statement_at, p.version, p.updated_at`
+	p.contact_attempts, p.delivery_failures, p.first_view_at, p.first_response_at, p.statement_at, p.version, p.updated_at,
+	p.last_response_at, p.escalation_stage, p.unresponsive_at`
 
 // sortKey is the expression an order sorts by before the ID, written
 // against p, o and u so that the cursor's subquery can reuse it.
@@ -56,10 +59,10 @@ func scanParticipant(row interface{ Scan(...any) error }) (Participant, error) {
 	var pt Participant
 	var roles, rm, consent string
 	var vfd sql.NullString
-	var firstContact, lastContact, firstView, firstResponse, statement sql.NullTime
+	var firstContact, lastContact, firstView, firstResponse, statement, lastResponse, unresponsive sql.NullTime
 	err := row.Scan(&pt.ID, &pt.CaseID, &pt.OrgID, &pt.UserID, &pt.Name, &roles, &rm, &consent, &vfd, &pt.AddedAt, &pt.AddedBy,
 		&firstContact, &lastContact, &pt.ContactAttempts, &pt.DeliveryFailures, &firstView, &firstResponse, &statement,
-		&pt.Version, &pt.UpdatedAt)
+		&pt.Version, &pt.UpdatedAt, &lastResponse, &pt.EscalationStage, &unresponsive)
 	if errors.Is(err, sql.ErrNoRows) {
 		return pt, errs.E(errs.NotFound, "no such participant in this case")
 	}
@@ -70,6 +73,7 @@ func scanParticipant(row interface{ Scan(...any) error }) (Participant, error) {
 	pt.AddedAt, pt.UpdatedAt = pt.AddedAt.UTC(), pt.UpdatedAt.UTC()
 	pt.FirstContactAt, pt.LastContactAt = nullTime(firstContact), nullTime(lastContact)
 	pt.FirstViewAt, pt.FirstResponseAt, pt.StatementAt = nullTime(firstView), nullTime(firstResponse), nullTime(statement)
+	pt.LastResponseAt, pt.UnresponsiveAt = nullTime(lastResponse), nullTime(unresponsive)
 	if pt.RM, err = protocol.ParseRMState(rm); err != nil {
 		return pt, err
 	}
@@ -164,6 +168,9 @@ func participantQuery(p auth.Principal, a Access, caseID int64, f ParticipantFil
 			return "", nil, errs.Field("rm", "must be one of S, R, I, V, A, D, C")
 		}
 		add("p.rm_state = $?", rm.String())
+	}
+	if f.Unresponsive {
+		where = append(where, `p.unresponsive_at IS NOT NULL`)
 	}
 	if f.Silent {
 		where = append(where, `(',' || p.roles || ',') LIKE '%,vendor,%' AND p.first_contact_at IS NOT NULL AND p.first_response_at IS NULL`)

@@ -287,8 +287,12 @@ func markResponses(ctx context.Context, tx *sql.Tx, at time.Time, caseID int64, 
 		if ch.Participant == "" || ch.Implied || !isResponse(ch) {
 			continue
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE case_participants SET first_response_at = $1
-			WHERE case_id = $2 AND id = $3 AND first_response_at IS NULL`, at, caseID, parsePkey(ch.Participant))
+		// Any answer clears the unresponsive flag; the schedule's reminders
+		// stay taken.
+		_, err := tx.ExecContext(ctx, `UPDATE case_participants SET first_response_at = COALESCE(first_response_at, $1),
+			last_response_at = $1, unresponsive_at = NULL,
+			escalation_stage = CASE WHEN escalation_stage = 3 THEN 2 ELSE escalation_stage END
+			WHERE case_id = $2 AND id = $3`, at, caseID, parsePkey(ch.Participant))
 		if err != nil {
 			return err
 		}

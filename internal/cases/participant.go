@@ -117,6 +117,12 @@ type Participant struct {
 	StatementAt      time.Time
 	Version          int
 	UpdatedAt        time.Time
+	LastResponseAt   time.Time
+	// EscalationStage is how far a silent vendor went along the case's
+	// schedule (0 notified, 1 reminded, 2 alternate contacts, 3 flagged);
+	// UnresponsiveAt is when it was flagged, zero when it is not.
+	EscalationStage int
+	UnresponsiveAt  time.Time
 }
 
 // NewParticipant names who joins a case: an organisation, or a person

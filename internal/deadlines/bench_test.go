@@ -16,7 +16,7 @@ const benchVendors = 10000
 func (f *fixture) vendorDeadlines(caseID int64) []deadlines.Deadline {
 	list := make([]deadlines.Deadline, benchVendors)
 	for i := range list {
-		list[i] = deadlines.Deadline{CaseID: caseID, ParticipantID: int64(i + 1), Kind: deadlines.VendorResponse,
+		list[i] = deadlines.Deadline{CaseID: caseID, ParticipantID: int64(i + 1), Kind: deadlines.Statement,
 			DueAt: f.now.Add(7 * day), Zone: "Europe/Berlin"}
 	}
 	return list

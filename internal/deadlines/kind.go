@@ -74,6 +74,8 @@ func Schedule(k Kind) []time.Duration {
 		return []time.Duration{-6 * time.Hour, 0, day}
 	case CRANotification:
 		return []time.Duration{-day, 0, day}
+	case VendorResponse:
+		return nil // the case's schedule for silent vendors reminds them (cases.Escalate)
 	}
 	return []time.Duration{-2 * day, 0, 2 * day}
 }

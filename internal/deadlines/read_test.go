@@ -25,8 +25,8 @@ func TestForCase(t *testing.T) {
 	f := newFixture(t)
 	c := f.newCase("PAR-2026-0001")
 	embargo := f.set(deadlines.Deadline{CaseID: c, Kind: deadlines.EmbargoEnd, DueAt: f.now.Add(30 * day)})
-	acme := f.set(deadlines.Deadline{CaseID: c, ParticipantID: 1, Kind: deadlines.VendorResponse, DueAt: f.now.Add(5 * day)})
-	bolt := f.set(deadlines.Deadline{CaseID: c, ParticipantID: 2, Kind: deadlines.VendorResponse, DueAt: f.now.Add(3 * day)})
+	acme := f.set(deadlines.Deadline{CaseID: c, ParticipantID: 1, Kind: deadlines.FixConfirm, DueAt: f.now.Add(5 * day)})
+	bolt := f.set(deadlines.Deadline{CaseID: c, ParticipantID: 2, Kind: deadlines.Statement, DueAt: f.now.Add(3 * day)})
 	overdue := f.set(deadlines.Deadline{CaseID: c, ParticipantID: 1, Kind: deadlines.Acknowledge, DueAt: f.now.Add(-day)})
 	gone := f.set(deadlines.Deadline{CaseID: c, ParticipantID: 1, Kind: deadlines.Statement, DueAt: f.now.Add(day)})
 	f.tx(func(tx *sql.Tx) error {
@@ -84,7 +84,7 @@ func TestForCase(t *testing.T) {
 func TestForUser(t *testing.T) {
 	f := newFixture(t)
 	led, joined, foreign := f.newCase("PAR-2026-0001"), f.newCase("PAR-2026-0002"), f.newCase("PAR-2026-0003")
-	a := f.set(deadlines.Deadline{CaseID: led, ParticipantID: 11, Kind: deadlines.VendorResponse, DueAt: f.now.Add(9 * day)})
+	a := f.set(deadlines.Deadline{CaseID: led, ParticipantID: 11, Kind: deadlines.Statement, DueAt: f.now.Add(9 * day)})
 	b := f.set(deadlines.Deadline{CaseID: led, Kind: deadlines.EmbargoEnd, DueAt: f.now.Add(40 * day)})
 	cw := f.set(deadlines.Deadline{CaseID: joined, Kind: deadlines.EmbargoEnd, DueAt: f.now.Add(20 * day)})
 	mine := f.set(deadlines.Deadline{CaseID: joined, ParticipantID: 21, Kind: deadlines.DraftReview, DueAt: f.now.Add(2 * day)})

@@ -16,19 +16,19 @@ func TestSetReplacesOpenDeadline(t *testing.T) {
 	f := newFixture(t)
 	c := f.newCase("PAR-2026-0001")
 	due := f.now.Add(10 * day)
-	first := f.set(deadlines.Deadline{CaseID: c, ParticipantID: 7, Kind: deadlines.VendorResponse, DueAt: due, Zone: "Europe/Berlin"})
+	first := f.set(deadlines.Deadline{CaseID: c, ParticipantID: 7, Kind: deadlines.Statement, DueAt: due, Zone: "Europe/Berlin"})
 	if first.ID == 0 || first.Status != deadlines.Open || first.RemindersSent != 0 || !first.NextReminderAt.Equal(due.Add(-2*day)) {
 		t.Fatalf("first set: %+v", first)
 	}
-	if first.What() != "vendor response" || first.Local().Location().String() != "Europe/Berlin" {
+	if first.What() != "vendor statement" || first.Local().Location().String() != "Europe/Berlin" {
 		t.Errorf("what %q, local %v", first.What(), first.Local())
 	}
-	same := f.set(deadlines.Deadline{CaseID: c, ParticipantID: 7, Kind: deadlines.VendorResponse, DueAt: due, Zone: "Europe/Berlin"})
+	same := f.set(deadlines.Deadline{CaseID: c, ParticipantID: 7, Kind: deadlines.Statement, DueAt: due, Zone: "Europe/Berlin"})
 	if same.ID != first.ID || f.journal("deadline.set") != 1 {
 		t.Fatalf("setting the same terms again: id %d (want %d), %d entries", same.ID, first.ID, f.journal("deadline.set"))
 	}
 	later := due.Add(5 * day)
-	moved := f.set(deadlines.Deadline{CaseID: c, ParticipantID: 7, Kind: deadlines.VendorResponse, DueAt: later, Zone: "Europe/Berlin"})
+	moved := f.set(deadlines.Deadline{CaseID: c, ParticipantID: 7, Kind: deadlines.Statement, DueAt: later, Zone: "Europe/Berlin"})
 	if moved.ID != first.ID || !moved.DueAt.Equal(later) || !moved.NextReminderAt.Equal(later.Add(-2*day)) || f.journal("deadline.set") != 2 {
 		t.Fatalf("moved: %+v, %d entries", moved, f.journal("deadline.set"))
 	}
@@ -36,20 +36,20 @@ func TestSetReplacesOpenDeadline(t *testing.T) {
 	if err := f.db.Read().QueryRowContext(ctx, `SELECT data FROM journal WHERE action = 'deadline.set' ORDER BY seq DESC LIMIT 1`).Scan(&data); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(data, `"was_due_at"`) || !strings.Contains(data, `"kind":"vendor_response"`) {
+	if !strings.Contains(data, `"was_due_at"`) || !strings.Contains(data, `"kind":"statement"`) {
 		t.Errorf("journal data %s", data)
 	}
-	other := f.set(deadlines.Deadline{CaseID: c, ParticipantID: 8, Kind: deadlines.VendorResponse, DueAt: due})
+	other := f.set(deadlines.Deadline{CaseID: c, ParticipantID: 8, Kind: deadlines.Statement, DueAt: due})
 	if other.ID == first.ID || other.Zone != "UTC" {
 		t.Fatalf("another participant's deadline: %+v", other)
 	}
 
 	var met, again bool
 	f.tx(func(tx *sql.Tx) (err error) {
-		if met, err = deadlines.Meet(ctx, tx, f.now, c, 7, deadlines.VendorResponse); err != nil {
+		if met, err = deadlines.Meet(ctx, tx, f.now, c, 7, deadlines.Statement); err != nil {
 			return err
 		}
-		again, err = deadlines.Meet(ctx, tx, f.now, c, 7, deadlines.VendorResponse)
+		again, err = deadlines.Meet(ctx, tx, f.now, c, 7, deadlines.Statement)
 		return err
 	})
 	if !met || again || f.journal("deadline.met") != 1 {
@@ -60,7 +60,7 @@ func TestSetReplacesOpenDeadline(t *testing.T) {
 		t.Fatalf("met deadline: %+v, %v", got, err)
 	}
 	// Once met, a new obligation of the same kind is a new deadline.
-	if renewed := f.set(deadlines.Deadline{CaseID: c, ParticipantID: 7, Kind: deadlines.VendorResponse, DueAt: later}); renewed.ID == first.ID {
+	if renewed := f.set(deadlines.Deadline{CaseID: c, ParticipantID: 7, Kind: deadlines.Statement, DueAt: later}); renewed.ID == first.ID {
 		t.Fatal("a met deadline was reopened")
 	}
 	if _, err := f.svc.Lookup(ctx, 999999); !errs.Is(err, errs.NotFound) {
@@ -128,8 +128,8 @@ func TestSetManyAllOrNone(t *testing.T) {
 	f := newFixture(t)
 	c := f.newCase("PAR-2026-0001")
 	list := []deadlines.Deadline{
-		{CaseID: c, ParticipantID: 1, Kind: deadlines.VendorResponse, DueAt: f.now.Add(day)},
-		{CaseID: c, ParticipantID: 2, Kind: deadlines.VendorResponse, DueAt: f.now.Add(day), Zone: "Nowhere/Land"},
+		{CaseID: c, ParticipantID: 1, Kind: deadlines.Statement, DueAt: f.now.Add(day)},
+		{CaseID: c, ParticipantID: 2, Kind: deadlines.Statement, DueAt: f.now.Add(day), Zone: "Nowhere/Land"},
 	}
 	err := f.db.Tx(ctx, func(tx *sql.Tx) error { _, err := deadlines.SetMany(ctx, tx, f.now, list); return err })
 	if errs.FieldOf(err) != "deadlines[1].zone" {
@@ -164,7 +164,7 @@ func TestSetManyBulk(t *testing.T) {
 	c := f.newCase("PAR-2026-0001")
 	list := make([]deadlines.Deadline, 250)
 	for i := range list {
-		list[i] = deadlines.Deadline{CaseID: c, ParticipantID: int64(i + 1), Kind: deadlines.VendorResponse, DueAt: f.now.Add(14 * day),
+		list[i] = deadlines.Deadline{CaseID: c, ParticipantID: int64(i + 1), Kind: deadlines.Statement, DueAt: f.now.Add(14 * day),
 			Title: fmt.Sprintf("vendor %d answers", i+1)}
 	}
 	var out []deadlines.Deadline

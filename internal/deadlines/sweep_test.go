@@ -15,7 +15,7 @@ func TestSweepReminds(t *testing.T) {
 	c := f.newCase("PAR-2026-0042")
 	start := f.now
 	embargo := f.set(deadlines.Deadline{CaseID: c, Kind: deadlines.EmbargoEnd, DueAt: start.Add(10 * day), Zone: "Europe/Berlin"})
-	vendor := f.set(deadlines.Deadline{CaseID: c, ParticipantID: 5, Kind: deadlines.VendorResponse, DueAt: start.Add(4 * day)})
+	vendor := f.set(deadlines.Deadline{CaseID: c, ParticipantID: 5, Kind: deadlines.Statement, DueAt: start.Add(4 * day)})
 	draft := f.set(deadlines.Deadline{CaseID: c, ParticipantID: 6, Kind: deadlines.DraftReview, DueAt: start.Add(8 * day)})
 	f.set(deadlines.Deadline{CaseID: c, ParticipantID: 7, Kind: deadlines.Statement, DueAt: start.Add(4 * day)})
 	f.set(deadlines.Deadline{CaseID: c, ParticipantID: 8, Kind: deadlines.FixConfirm, DueAt: start.Add(4 * day)})
@@ -70,12 +70,12 @@ func TestSweepReminds(t *testing.T) {
 		t.Errorf("%d journal entries for %d reminders", f.journal("deadline.reminded"), len(all))
 	}
 	first := all[0]
-	if first.CaseID != c || first.Kind != deadlines.VendorResponse || !first.DueAt.Equal(vendor.DueAt) || !first.RunAt.Equal(start.Add(2*day)) {
+	if first.CaseID != c || first.Kind != deadlines.Statement || !first.DueAt.Equal(vendor.DueAt) || !first.RunAt.Equal(start.Add(2*day)) {
 		t.Errorf("first reminder: %+v", first)
 	}
 
 	// A new date starts the reminders again, under new dedupe keys.
-	f.set(deadlines.Deadline{CaseID: c, ParticipantID: 5, Kind: deadlines.VendorResponse, DueAt: f.now.Add(10 * day)})
+	f.set(deadlines.Deadline{CaseID: c, ParticipantID: 5, Kind: deadlines.Statement, DueAt: f.now.Add(10 * day)})
 	f.now = f.now.Add(8 * day)
 	if n := f.sweep(); n != 1 {
 		t.Fatalf("after moving the date: %d reminders", n)
@@ -102,7 +102,7 @@ func TestSweepBatches(t *testing.T) {
 	c := f.newCase("PAR-2026-0001")
 	list := make([]deadlines.Deadline, 1234)
 	for i := range list {
-		list[i] = deadlines.Deadline{CaseID: c, ParticipantID: int64(i + 1), Kind: deadlines.VendorResponse, DueAt: f.now.Add(7 * day)}
+		list[i] = deadlines.Deadline{CaseID: c, ParticipantID: int64(i + 1), Kind: deadlines.Statement, DueAt: f.now.Add(7 * day)}
 	}
 	f.tx(func(tx *sql.Tx) error { _, err := deadlines.SetMany(ctx, tx, f.now, list); return err })
 	f.now = f.now.Add(5 * day)

@@ -63,6 +63,7 @@ func New(cfg Config, send mail.Sender, users *auth.Service) (*Notifier, error) {
 func (n *Notifier) RegisterCases(r *jobs.Runner, c *cases.Service) {
 	r.Handle(cases.JobVendorNotice, func(ctx context.Context, j jobs.Job) error { return n.vendorNotice(ctx, j, c) })
 	r.Handle(cases.JobEmbargoNotice, func(ctx context.Context, j jobs.Job) error { return n.embargoNotice(ctx, j, c) })
+	r.Handle(cases.JobVendorReminder, func(ctx context.Context, j jobs.Job) error { return n.vendorReminder(ctx, j, c) })
 }
 
 // Register installs the job handlers.

@@ -105,3 +105,18 @@ func TestCRAForms(t *testing.T) {
 	vendor.post(casePath+"/cra/report", url.Values{"report": {"early_warning"}, "reference": {"EW-7"}}).is(t, http.StatusSeeOther, casePath)
 	coord.get(casePath).has(t, "Early warning (24 hours)", "2026-11-24 08:00 UTC", "(EW-7)", "when a fix is available", "Start the final report")
 }
+
+// TestSchedulePage: the coordinator changes the reminders to silent
+// vendors; a schedule out of order is refused with its field.
+func TestSchedulePage(t *testing.T) {
+	s := newSite(t)
+	coord, _ := s.admin()
+	opened := coord.post("/cases/new", url.Values{"title": {"Silent vendors"}})
+	casePath := opened.location
+	coord.get(casePath).has(t, "Reminders to silent vendors: after 7 days, other contacts after 14, flagged from 21")
+	coord.post(casePath+"/schedule", url.Values{"remind_after_days": {"10"}, "alternate_after_days": {"5"}, "flag_after_days": {"30"}}).
+		has(t, "must come after the reminder")
+	coord.post(casePath+"/schedule", url.Values{"remind_after_days": {"3"}, "alternate_after_days": {"5"}, "flag_after_days": {"30"}}).
+		is(t, http.StatusSeeOther, casePath)
+	coord.get(casePath+"?unresponsive=on").has(t, "after 3 days, other contacts after 5, flagged from 30", "No participants match")
+}

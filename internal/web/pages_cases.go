@@ -144,7 +144,11 @@ type casePage struct {
 	Now          time.Time
 	Owed         []deadlineRow // the case's open deadlines the visitor sees, soonest first
 	MoreOwed     bool
+	Schedule     cases.Schedule // the reminders to silent vendors, for those who manage the case
 }
+
+// Days writes a schedule's duration in whole days.
+func (c casePage) Days(d time.Duration) int { return int(d / (24 * time.Hour)) }
 
 // RMActions are the RM events participant pt may take now, for its row.
 func (c casePage) RMActions(pt cases.Participant) []protocol.RMEvent {
@@ -191,14 +195,15 @@ func (s *Web) fill(r *http.Request, v *visitor, page *casePage) error {
 	q := r.URL.Query()
 	after, _ := strconv.ParseInt(q.Get("after"), 10, 64)
 	page.PFilter = cases.ParticipantFilter{Role: cases.Role(q.Get("role")), RM: q.Get("rm"), Silent: q.Get("silent") == "on",
-		Sort: cases.Sort(q.Get("sort")), Page: store.Page{After: after, Limit: casesPerPage}}
+		Unresponsive: q.Get("unresponsive") == "on",
+		Sort:         cases.Sort(q.Get("sort")), Page: store.Page{After: after, Limit: casesPerPage}}
 	var err error
 	if page.Participants, err = s.Cases.Participants(r.Context(), v.P, page.Case.ID, page.PFilter); err != nil {
 		return err
 	}
 	if len(page.Participants) == casesPerPage {
 		next := url.Values{"after": {itoa(page.Participants[len(page.Participants)-1].ID)}, "role": {q.Get("role")}, "rm": {q.Get("rm")},
-			"sort": {q.Get("sort")}, "silent": {q.Get("silent")}}
+			"sort": {q.Get("sort")}, "silent": {q.Get("silent")}, "unresponsive": {q.Get("unresponsive")}}
 		page.PNext = "/cases/" + page.Case.Key + "?" + next.Encode() + "#participants-h"
 	}
 	if page.Timeline, err = s.Cases.Timeline(r.Context(), v.P, page.Case.ID, store.Page{Limit: casesPerPage}); err != nil {
@@ -213,6 +218,11 @@ func (s *Web) fill(r *http.Request, v *visitor, page *casePage) error {
 		page.CRA = &cra
 	}
 	page.Now = s.Now()
+	if page.Manage {
+		if page.Schedule, err = s.Cases.ScheduleOf(r.Context(), v.P, page.Case.ID); err != nil {
+			return err
+		}
+	}
 	return s.owed(r, page)
 }
 

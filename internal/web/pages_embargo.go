@@ -24,6 +24,7 @@ func (s *Web) embargoRoutes() []route {
 		{"POST /orgs/{id}/policy", signedIn, s.policySave},
 		{"POST /cases/{key}/cra", signedIn, s.craSet},
 		{"POST /cases/{key}/cra/report", signedIn, s.craReport},
+		{"POST /cases/{key}/schedule", signedIn, s.scheduleSet},
 	}
 }
 
@@ -275,4 +276,21 @@ func (s *Web) craReport(w http.ResponseWriter, r *http.Request, v *visitor) {
 		return
 	}
 	redirect(w, r, "/cases/"+page.Case.Key+"#cra-h", "CRA report recorded.")
+}
+
+func (s *Web) scheduleSet(w http.ResponseWriter, r *http.Request, v *visitor) {
+	page, ok := s.loadCase(w, r, v)
+	if !ok {
+		return
+	}
+	days := func(name string) time.Duration {
+		n, _ := strconv.Atoi(strings.TrimSpace(r.PostFormValue(name)))
+		return time.Duration(n) * 24 * time.Hour
+	}
+	sc := cases.Schedule{RemindAfter: days("remind_after_days"), AlternateAfter: days("alternate_after_days"), FlagAfter: days("flag_after_days")}
+	if err := s.Cases.SetSchedule(r.Context(), v.P, page.Case.ID, sc); err != nil {
+		s.again(w, r, v, page, "schedule", err)
+		return
+	}
+	redirect(w, r, "/cases/"+page.Case.Key+"#participants-h", "Reminder schedule saved.")
 }
