@@ -67,6 +67,7 @@ type Route struct {
 func (a *API) Routes() []Route {
 	list := a.coreRoutes()
 	list = append(list, a.embargoRoutes()...)
+	list = append(list, a.listRoutes()...)
 	list = append(list, a.deadlineRoutes()...)
 	list = append(list, a.disputeRoutes()...)
 	list = append(list, a.statusRoutes()...)

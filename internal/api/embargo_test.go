@@ -77,3 +77,36 @@ func TestCRAScenarios(t *testing.T) {
 			check: func(m map[string]any) bool { return m["manufacturer"] == "Acme" && m["version"] == 2.0 }},
 	})
 }
+
+// TestVendorListScenarios: staff save nested vendor lists and add one to a
+// case; vendors may not read them; a cycle is refused.
+func TestVendorListScenarios(t *testing.T) {
+	t.Parallel()
+	e := newCaseEnv(t)
+	get := func(as, path string) call { return call{as: as, method: "GET", path: path} }
+	post := func(as, path, body string) call { return call{as: as, method: "POST", path: path, body: body} }
+	put := func(as, path, body string) call { return call{as: as, method: "PUT", path: path, body: body} }
+	e.run(t, []caseStep{
+		{name: "a vendor saves a list", call: post("acme", "/api/v1/vendor-lists", `{"name":"Mine"}`), status: 403, code: "forbidden"},
+		{name: "unknown org", call: post("staff", "/api/v1/vendor-lists", `{"name":"DNS","orgs":[999999]}`), status: 422, code: "invalid", field: "orgs"},
+		{name: "save", call: post("staff", "/api/v1/vendor-lists", `{"name":"DNS","orgs":[{acmeOrg}]}`), status: 201,
+			save: func(m map[string]any) { e.vars["dns"] = num(m["id"]) }},
+		{name: "nest", call: post("staff", "/api/v1/vendor-lists", `{"name":"Infrastructure","orgs":[{globexOrg}],"sublists":[{dns}]}`), status: 201,
+			save: func(m map[string]any) { e.vars["infra"] = num(m["id"]) }},
+		{name: "a cycle", call: put("staff", "/api/v1/vendor-lists/{dns}", `{"name":"DNS","sublists":[{infra}],"version":1}`),
+			status: 422, code: "invalid", field: "sublists"},
+		{name: "read", call: get("staff", "/api/v1/vendor-lists/{infra}"), status: 200,
+			check: func(m map[string]any) bool { s, _ := m["sublists"].([]any); o, _ := m["orgs"].([]any); return len(s) == 1 && len(o) == 1 }},
+		{name: "a vendor reads", call: get("acme", "/api/v1/vendor-lists"), status: 403, code: "forbidden"},
+		{name: "create a case", call: post("staff", "/api/v1/cases", `{"title":"Resolver cache poisoning"}`), status: 201,
+			save: func(m map[string]any) { e.vars["key"] = m["key"].(string) }},
+		{name: "add the list", call: post("staff", "/api/v1/cases/{key}/participants/from-list", `{"vendor_list":{infra}}`), status: 201,
+			check: func(m map[string]any) bool { return len(items(m)) == 2 }},
+		{name: "add it again", call: post("staff", "/api/v1/cases/{key}/participants/from-list", `{"vendor_list":{infra}}`), status: 201,
+			check: func(m map[string]any) bool { return len(items(m)) == 0 }},
+		{name: "a bad role", call: post("staff", "/api/v1/cases/{key}/participants/from-list", `{"vendor_list":{infra},"roles":["king"]}`),
+			status: 422, code: "invalid", field: "roles"},
+		{name: "no list", call: post("staff", "/api/v1/cases/{key}/participants/from-list", `{}`), status: 422, code: "invalid", field: "vendor_list"},
+		{name: "delete", call: call{as: "staff", method: "DELETE", path: "/api/v1/vendor-lists/{dns}"}, status: 204},
+	})
+}

@@ -85,3 +85,18 @@ func TestScheduleSetting(t *testing.T) {
 		t.Fatalf("schedule: %+v, %v", s, err)
 	}
 }
+
+func TestAddOrgsSkipsThoseIn(t *testing.T) {
+	w, c, _ := embargoWorld(t) // Acme and Bolt are in
+	added, err := w.svc.AddOrgs(w.ctx, w.staff, c.ID, []int64{w.acme.ID, w.other.ID, w.bolt.ID, w.other.ID}, []cases.Role{cases.RoleVendor})
+	if err != nil || len(added) != 1 || added[0].OrgID != w.other.ID || added[0].Name != "Other Corp" {
+		t.Fatalf("added %+v, %v", added, err)
+	}
+	if again, err := w.svc.AddOrgs(w.ctx, w.staff, c.ID, []int64{w.other.ID}, []cases.Role{cases.RoleVendor}); err != nil || len(again) != 0 {
+		t.Fatalf("again: %+v, %v", again, err)
+	}
+	w.unchanged(t, c, errs.Forbidden, func() error {
+		_, err := w.svc.AddOrgs(w.ctx, w.memberA, c.ID, []int64{w.partnerOrg.ID}, []cases.Role{cases.RoleVendor})
+		return err
+	})
+}
