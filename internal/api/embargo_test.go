@@ -96,7 +96,11 @@ func TestVendorListScenarios(t *testing.T) {
 		{name: "a cycle", call: put("staff", "/api/v1/vendor-lists/{dns}", `{"name":"DNS","sublists":[{infra}],"version":1}`),
 			status: 422, code: "invalid", field: "sublists"},
 		{name: "read", call: get("staff", "/api/v1/vendor-lists/{infra}"), status: 200,
-			check: func(m map[string]any) bool { s, _ := m["sublists"].([]any); o, _ := m["orgs"].([]any); return len(s) == 1 && len(o) == 1 }},
+			check: func(m map[string]any) bool {
+				s, _ := m["sublists"].([]any)
+				o, _ := m["orgs"].([]any)
+				return len(s) == 1 && len(o) == 1
+			}},
 		{name: "a vendor reads", call: get("acme", "/api/v1/vendor-lists"), status: 403, code: "forbidden"},
 		{name: "create a case", call: post("staff", "/api/v1/cases", `{"title":"Resolver cache poisoning"}`), status: 201,
 			save: func(m map[string]any) { e.vars["key"] = m["key"].(string) }},

@@ -29,9 +29,9 @@ var allowed = map[string][]string{
 	"org":             {"errs", "store", "journal", "auth", "store/storetest"},
 	"mail":            {"store", "store/storetest", "mail/mailtest"},
 	"mail/mailtest":   {},
-	"notify":          {"errs", "auth", "jobs", "mail", "org", "cases", "protocol", "reports", "pgp", "ssvc", "store", "deadlines", "store/storetest", "mail/mailtest", "disputes"},
-	"api":             {"errs", "store", "auth", "org", "ssvc", "cases", "protocol", "reports", "server", "deadlines", "store/storetest", "disputes"},
-	"web":             {"errs", "store", "journal", "jobs", "mail", "auth", "org", "cases", "protocol", "reports", "markdown", "pgp", "ssvc", "deadlines", "store/storetest", "disputes"},
+	"notify":          {"errs", "auth", "jobs", "mail", "org", "cases", "protocol", "reports", "pgp", "ssvc", "store", "deadlines", "store/storetest", "mail/mailtest", "disputes", "threads"},
+	"api":             {"errs", "store", "auth", "org", "ssvc", "cases", "protocol", "reports", "server", "deadlines", "store/storetest", "disputes", "status", "threads"},
+	"web":             {"errs", "store", "journal", "jobs", "mail", "auth", "org", "cases", "protocol", "reports", "markdown", "pgp", "ssvc", "deadlines", "store/storetest", "disputes", "status", "threads"},
 	"server":          {"store", "store/storetest"},
 	"markdown":        {},
 	"pgp":             {"errs", "store", "journal", "store/storetest"},
@@ -40,6 +40,8 @@ var allowed = map[string][]string{
 	"deadlines":       {"errs", "store", "journal", "jobs", "auth", "store/storetest"},
 	"reports":         {"errs", "store", "journal", "jobs", "auth", "org", "protocol", "ssvc", "markdown", "store/storetest"},
 	"disputes":        {"errs", "store", "journal", "jobs", "auth", "cases", "protocol", "store/storetest", "org"},
+	"threads":         {"errs", "store", "journal", "jobs", "auth", "cases", "markdown", "org", "store/storetest"},
+	"status":          {"errs", "store", "journal", "jobs", "auth", "cases", "protocol", "deadlines", "store/storetest", "org"},
 	"arch":            {},
 }
 
