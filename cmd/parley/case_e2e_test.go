@@ -172,4 +172,22 @@ func TestCaseCLI(t *testing.T) {
 	if out, code := e.run("", "case", "show", "PAR-1999-0001"); code != 1 || !strings.Contains(out, "no such case") {
 		t.Fatalf("show missing: %d %s", code, out)
 	}
+	// A saved vendor list, added to a second case, skips who is in already.
+	dns := id(e.must("", "vendor-list", "save", "--name", "DNS vendors", "--orgs", acme+","+globex, "--json"))
+	infra := id(e.must("", "vendor-list", "save", "--name", "Infrastructure", "--sublists", dns, "--json"))
+	if out, code := e.run("", "vendor-list", "save", "--id", dns, "--version", "1", "--name", "DNS vendors", "--sublists", infra); code != 1 ||
+		!strings.Contains(out, "nest the list in itself") {
+		t.Fatalf("a cycle: %d %s", code, out)
+	}
+	key2 := strings.TrimSuffix(strings.Fields(e.must("", "case", "create", "--title", "Resolver cache poisoning"))[2], ":")
+	if out := e.must("", "participant", "add", key2, "--org", acme, "--role", "vendor"); !strings.Contains(out, "added 1") {
+		t.Fatalf("add Acme: %s", out)
+	}
+	if out := e.must("", "participant", "add", key2, "--list", infra); !strings.Contains(out, "added 1 participant(s) from vendor list") ||
+		!strings.Contains(out, "Globex") {
+		t.Fatalf("add from the list: %s", out)
+	}
+	if out := e.must("", "vendor-list", "list"); !strings.Contains(out, "Infrastructure") {
+		t.Fatalf("lists: %s", out)
+	}
 }

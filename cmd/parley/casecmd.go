@@ -32,6 +32,7 @@ KEY is a case key such as PAR-2026-0042 (or the case's ID); every command takes 
 const participantUsage = `participant: want one of
   list KEY [--role ROLE] [--rm S|R|I|V|A|D|C] [--silent] [--unresponsive] [--sort added|name|rm] [--cursor C] [--limit N]
   add KEY --org ID[,ID...] | --user ID[,ID...] --role vendor|reporter|coordinator|deployer|other[,ROLE...]
+  add KEY --list VENDOR-LIST [--role vendor]
   rm KEY PARTICIPANT validate|invalidate|accept|defer|close [--reason TEXT]
   consent KEY PARTICIPANT invite|accept|decline
 every command takes --json`
@@ -337,7 +338,11 @@ func runParticipant(ctx context.Context, c *cli, args []string) error {
 			orgs := fs.String("org", "", "organisation IDs, comma-separated")
 			users := fs.String("user", "", "IDs of people without an organisation, comma-separated")
 			role := fs.String("role", "", "roles, comma-separated: vendor, reporter, coordinator, deployer, other (required)")
+			fromList := fs.Int64("list", 0, "a saved vendor list: its organisations not in the case yet")
 			return func(ctx context.Context, out *caseOutput, pos []string) error {
+				if *fromList != 0 {
+					return addFromList(ctx, out, pos[0], *fromList, *role)
+				}
 				list, err := caseNewParticipants(*orgs, *users, *role)
 				if err != nil {
 					return err

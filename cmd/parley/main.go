@@ -73,6 +73,7 @@ func commands() map[string]command {
 	list = append(list, protocolCommands()...)
 	list = append(list, ssvcCommands()...)
 	list = append(list, embargoCommands()...)
+	list = append(list, listCommands()...)
 	list = append(list, deadlineCommands()...)
 	list = append(list, disputeCommands()...)
 	list = append(list, statusCommands()...)

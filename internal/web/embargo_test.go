@@ -120,3 +120,30 @@ func TestSchedulePage(t *testing.T) {
 		is(t, http.StatusSeeOther, casePath)
 	coord.get(casePath+"?unresponsive=on").has(t, "after 3 days, other contacts after 5, flagged from 30", "No participants match")
 }
+
+// TestVendorListPages: staff save a list by names, nest it, and add it to
+// a case from the case page.
+func TestVendorListPages(t *testing.T) {
+	s := newSite(t)
+	coord, _ := s.admin()
+	root := auth.Principal{UserID: 1, Admin: true, Staff: true}
+	for _, n := range []string{"Acme Routers", "Bolt Systems"} {
+		if _, err := s.orgs.Create(context.Background(), root, org.Fields{Name: n, Kind: org.Vendor}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	coord.get("/vendor-lists").has(t, "No vendor lists yet")
+	coord.post("/vendor-lists", url.Values{"name": {"Routers"}, "names": {"Acme Routers\nNo Such Corp"}}).has(t, `id="list-names-err"`, "No Such Corp")
+	saved := coord.post("/vendor-lists", url.Values{"name": {"Routers"}, "names": {"acme routers, Bolt Systems"}})
+	saved.is(t, http.StatusSeeOther, "/vendor-lists/")
+	listID := strings.TrimPrefix(saved.location, "/vendor-lists/")
+	coord.get(saved.location).has(t, "Vendor list: Routers", "Acme Routers\nBolt Systems")
+	coord.post("/vendor-lists", url.Values{"name": {"Everything"}, "sublists": {listID}}).is(t, http.StatusSeeOther, "/vendor-lists/")
+	opened := coord.post("/cases/new", url.Values{"title": {"Router botnet"}})
+	casePath := opened.location
+	coord.get(casePath).has(t, "Add a saved vendor list", "Everything")
+	coord.post(casePath+"/participants/list", url.Values{"vendor_list": {listID}, "role": {"vendor"}}).is(t, http.StatusSeeOther, casePath)
+	coord.get(casePath).has(t, "Acme Routers", "Bolt Systems")
+	vendor := s.member(org.Org{ID: 1}, "lee@acme.example")
+	vendor.get("/vendor-lists").is(t, http.StatusForbidden, "")
+}

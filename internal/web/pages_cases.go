@@ -10,6 +10,7 @@ import (
 	"github.com/parleycvd/parley/internal/cases"
 	"github.com/parleycvd/parley/internal/deadlines"
 	"github.com/parleycvd/parley/internal/errs"
+	"github.com/parleycvd/parley/internal/org"
 	"github.com/parleycvd/parley/internal/protocol"
 	"github.com/parleycvd/parley/internal/store"
 )
@@ -144,7 +145,8 @@ type casePage struct {
 	Now          time.Time
 	Owed         []deadlineRow // the case's open deadlines the visitor sees, soonest first
 	MoreOwed     bool
-	Schedule     cases.Schedule // the reminders to silent vendors, for those who manage the case
+	Schedule     cases.Schedule   // the reminders to silent vendors, for those who manage the case
+	Lists        []org.VendorList // saved vendor lists, for staff
 }
 
 // Days writes a schedule's duration in whole days.
@@ -220,6 +222,11 @@ func (s *Web) fill(r *http.Request, v *visitor, page *casePage) error {
 	page.Now = s.Now()
 	if page.Manage {
 		if page.Schedule, err = s.Cases.ScheduleOf(r.Context(), v.P, page.Case.ID); err != nil {
+			return err
+		}
+	}
+	if org.CanUseLists(v.P) == nil {
+		if page.Lists, err = s.Orgs.Lists(r.Context(), v.P); err != nil {
 			return err
 		}
 	}
@@ -426,7 +433,26 @@ func (s *Web) caseCS(w http.ResponseWriter, r *http.Request, v *visitor) {
 // resolveOrgs turns a pasted list of organisation names (one a line, or
 // separated by commas or semicolons) into new participants with role.
 func (s *Web) resolveOrgs(r *http.Request, v *visitor, text string, role cases.Role) ([]cases.NewParticipant, error) {
+	ids, err := s.orgIDs(r, v, text)
+	if err == nil && len(ids) == 0 {
+		err = errs.Field("names", "name at least one organisation")
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := make([]cases.NewParticipant, len(ids))
+	for i, id := range ids {
+		out[i] = cases.NewParticipant{OrgID: id, Roles: []cases.Role{role}}
+	}
+	return out, nil
+}
+
+// orgIDs finds the organisations of a pasted list of names.
+func (s *Web) orgIDs(r *http.Request, v *visitor, text string) ([]int64, error) {
 	names := strings.FieldsFunc(text, func(c rune) bool { return c == '\n' || c == ',' || c == ';' })
+	if len(names) == 0 {
+		return nil, nil
+	}
 	found, missing, err := s.Orgs.ByNames(r.Context(), v.P, names)
 	if err != nil {
 		return nil, err
@@ -436,12 +462,9 @@ func (s *Web) resolveOrgs(r *http.Request, v *visitor, text string, role cases.R
 		return nil, errs.Field("names", "%d unknown organisation(s): %s%s. Create them first, or check the spelling", len(missing),
 			strings.Join(shown, "; "), map[bool]string{true: "…", false: ""}[len(missing) > 5])
 	}
-	if len(found) == 0 {
-		return nil, errs.Field("names", "name at least one organisation")
-	}
-	out := make([]cases.NewParticipant, len(found))
+	ids := make([]int64, len(found))
 	for i, o := range found {
-		out[i] = cases.NewParticipant{OrgID: o.ID, Roles: []cases.Role{role}}
+		ids[i] = o.ID
 	}
-	return out, nil
+	return ids, nil
 }

@@ -134,6 +134,7 @@ func (s *Web) Register(mux *http.ServeMux) {
 	all := append(s.routes(), s.caseRoutes()...)
 	all = append(all, s.reportRoutes()...)
 	all = append(all, s.embargoRoutes()...)
+	all = append(all, s.listRoutes()...)
 	all = append(all, s.deadlineRoutes()...)
 	all = append(all, s.disputeRoutes()...)
 	all = append(all, s.statusRoutes()...)
