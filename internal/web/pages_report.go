@@ -27,6 +27,7 @@ func (s *Web) reportRoutes() []route {
 		{"POST /triage/close", signedIn, s.triageCloseMany},
 		{"GET /triage/{id}", signedIn, s.triageReport},
 		{"POST /triage/{id}/case", signedIn, s.caseFromReport},
+		{"POST /triage/{id}/attach", signedIn, s.reportToCase},
 		{"POST /triage/{id}/{action}", signedIn, s.triageAction},
 		{"GET /triage/{id}/attachments/{aid}", signedIn, s.triageAttachment},
 	}

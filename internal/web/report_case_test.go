@@ -64,3 +64,29 @@ func versionIn(t *testing.T, body string) string {
 	}
 	return m[1]
 }
+
+// TestReportToExistingCase files a second finder's report in a case that
+// is coordinated already: accepted, its reporter joins, and a report filed
+// once cannot be filed again.
+func TestReportToExistingCase(t *testing.T) {
+	s := newSite(t)
+	staff, _ := s.admin()
+	ctx := context.Background()
+	root := auth.Principal{UserID: 1, Admin: true, Staff: true}
+	research, _ := s.orgs.Create(ctx, root, org.Fields{Name: "Night Owl Research", Kind: org.Research})
+	reporter := s.member(research, "robin@nightowl.example")
+	submit(t, reporter, thin("The same overflow, found again"))
+	report := "/triage/" + triageLink.FindAllStringSubmatch(staff.get("/triage").body, -1)[0][1]
+	opened := staff.post("/cases/new", url.Values{"title": {"Overflow in the login page"}})
+	key := strings.TrimPrefix(opened.location, "/cases/")
+	staff.post(report+"/attach", url.Values{"case": {"PAR-1999-0001"}}).is(t, http.StatusSeeOther, report)
+	staff.get(report).has(t, "Not filed", "no such case")
+	staff.post(report+"/attach", url.Values{"case": {key}}).is(t, http.StatusSeeOther, report)
+	staff.get(report).has(t, "Not filed", "validate it before")
+	staff.post(report+"/validate", url.Values{"version": {versionIn(t, staff.get(report).body)}}).is(t, http.StatusSeeOther, report)
+	staff.post(report+"/attach", url.Values{"case": {strings.ToLower(key)}}).is(t, http.StatusSeeOther, opened.location)
+	staff.get(opened.location).has(t, "robin@nightowl.example", "reporter")
+	staff.get(report).has(t, "Coordinated in case", key)
+	staff.post(report+"/attach", url.Values{"case": {key}}).is(t, http.StatusSeeOther, report)
+	staff.get(report).has(t, "part of a case already")
+}
