@@ -1,0 +1,71 @@
+package threads_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/parleycvd/parley/internal/threads"
+)
+
+func TestMentions(t *testing.T) {
+	table := []struct {
+		body string
+		want []string
+	}{
+		{"@acme please look", []string{"acme"}},
+		{"Hi @lee@acme.example.", []string{"lee@acme.example"}},
+		{"mail lee@acme.example, not a mention", nil},
+		{"cc @[Acme Routers] and (@bolt)", []string{"Acme Routers", "bolt"}},
+		{"@[  Acme   Routers ]", []string{"Acme Routers"}},
+		{"@[unclosed bracket", nil},
+		{"@[two\nlines]", nil},
+		{"@[] and @ and @. and @-x", nil},
+		{"@Acme @ACME @acme", []string{"Acme"}},
+		{"`@code` stays @plain", []string{"plain"}},
+		{"```\n@fenced\n```\n@after", []string{"after"}},
+		{`\@escaped and "@quoted"`, []string{"quoted"}},
+		{"@Jürgen's fix", []string{"Jürgen's"}},
+		{"@@double", nil},
+	}
+	for _, c := range table {
+		if got := threads.Mentions(c.body); !slices.Equal(got, c.want) {
+			t.Errorf("Mentions(%q) = %q, want %q", c.body, got, c.want)
+		}
+	}
+	var many []string
+	for i := range threads.MaxMentions + 5 {
+		many = append(many, "@user"+strings.Repeat("x", i))
+	}
+	if got := threads.Mentions(strings.Join(many, " ")); len(got) != threads.MaxMentions {
+		t.Errorf("%d mentions counted, want at most %d", len(got), threads.MaxMentions)
+	}
+}
+
+// FuzzMentions: any text is parsed without panic into at most
+// MaxMentions distinct one-line names, each found in the text.
+func FuzzMentions(f *testing.F) {
+	for _, s := range []string{"@a @b", "@[Acme Routers]", "x@y @z@w.example", "```\n@x\n```", "@\xff\xfe", "`@a` @[b", "@[\x00]"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		got := threads.Mentions(body)
+		if len(got) > threads.MaxMentions {
+			t.Fatalf("%d mentions", len(got))
+		}
+		seen := map[string]bool{}
+		for _, name := range got {
+			key := strings.ToLower(name)
+			switch {
+			case name == "" || len(name) > 254 || !utf8.ValidString(name) || strings.ContainsAny(name, "\r\n[]"):
+				t.Fatalf("bad name %q from %q", name, body)
+			case seen[key]:
+				t.Fatalf("%q twice from %q", name, body)
+			case !strings.Contains(body, strings.Fields(name)[0]):
+				t.Fatalf("%q is not in %q", name, body)
+			}
+			seen[key] = true
+		}
+	})
+}
