@@ -28,7 +28,9 @@ import (
 	"github.com/parleycvd/parley/internal/reports"
 	"github.com/parleycvd/parley/internal/server"
 	"github.com/parleycvd/parley/internal/ssvc"
+	"github.com/parleycvd/parley/internal/status"
 	"github.com/parleycvd/parley/internal/store"
+	"github.com/parleycvd/parley/internal/threads"
 )
 
 // app is every part of a running Parley, wired together. This is the only
@@ -53,6 +55,10 @@ type app struct {
 
 	deadlines *deadlines.Service // who owes what by when; calendar feeds
 	disputes  *disputes.Service  // disputes in cases and their mediation
+
+	threads *threads.Service // discussion threads in cases
+
+	status *status.Service // vendor status (VEX) in cases
 }
 
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
@@ -119,7 +125,9 @@ func (a *app) wire() error {
 	a.orgs = org.NewService(a.db, a.now, a.users)
 	a.cases = cases.NewService(a.db, a.now, cases.Config{KeyPrefix: a.cfg.CasePrefix})
 	a.disputes = disputes.NewService(a.db, a.now, a.cases, disputes.Config{ReviseEmbargo: a.reviseEmbargo})
+	a.threads = threads.NewService(a.db, a.now, a.cases, threads.Config{})
 	a.deadlines = deadlines.NewService(a.db, a.now, deadlines.Config{BaseURL: a.cfg.PublicURL()})
+	a.status = status.NewService(a.db, a.now, a.cases, status.Config{BaseURL: a.cfg.PublicURL(), Author: a.cfg.Instance})
 	a.keyring = pgp.NewKeyring(a.db, a.now, pgp.KeyringConfig{Name: a.cfg.Instance, Email: a.cfg.Intake(),
 		Passphrase: []byte(a.cfg.PGPPassphrase)})
 	a.contacts = pgp.NewContacts(a.db, a.now)
@@ -152,6 +160,7 @@ func (a *app) wire() error {
 	notifier.RegisterCases(a.runner, a.cases)
 	notifier.RegisterReports(a.runner, a.reports, notify.ReportsConfig{ReplyTo: a.cfg.Intake()})
 	notifier.RegisterDisputes(a.runner, a.disputes, a.cases)
+	notifier.RegisterThreads(a.runner, a.threads, a.cases)
 	a.runner.Handle(reports.JobExpireWaiting, a.reports.ExpireJob)
 	a.runner.Every(reports.JobExpireWaiting, time.Hour)
 	notifier.RegisterDeadlines(a.runner, a.deadlines, a.cases)
@@ -162,7 +171,8 @@ func (a *app) wire() error {
 	a.runner.Handle(cases.JobEscalate, a.cases.EscalateJob)
 	a.runner.Every(cases.JobEscalate, time.Hour)
 	a.api = api.New(api.Deps{DB: a.db, Users: a.users, Orgs: a.orgs, Cases: a.cases, Reports: a.reports, SSVC: a.ssvc, Now: a.now,
-		Logger: a.log, Wake: a.runner.Wake, Deadlines: a.deadlines, Disputes: a.disputes})
+		Logger: a.log, Wake: a.runner.Wake, Deadlines: a.deadlines, Disputes: a.disputes, Threads: a.threads,
+		Status: a.status})
 	a.runner.Handle("maintenance.purge", a.purge)
 	a.runner.Every("maintenance.purge", time.Hour)
 	return nil

@@ -19,7 +19,9 @@ import (
 	"github.com/parleycvd/parley/internal/org"
 	"github.com/parleycvd/parley/internal/reports"
 	"github.com/parleycvd/parley/internal/ssvc"
+	"github.com/parleycvd/parley/internal/status"
 	"github.com/parleycvd/parley/internal/store"
+	"github.com/parleycvd/parley/internal/threads"
 )
 
 //go:embed openapi.json
@@ -40,6 +42,12 @@ type Deps struct {
 
 	// Deadlines keeps who owes what by when, and the calendar feeds.
 	Deadlines *deadlines.Service
+
+	// Threads keeps the discussion threads of cases.
+	Threads *threads.Service
+
+	// Status keeps the vendors' statements (VEX) and their approval.
+	Status *status.Service
 }
 
 // API holds the handlers.
@@ -122,6 +130,7 @@ func (a *API) coreRoutes() []Route {
 		{"POST", "/api/v1/reports/{id}/defer", a.decideReport((*reports.Service).Defer)},
 		{"POST", "/api/v1/reports/{id}/close", a.decideReport((*reports.Service).Close)},
 		{"POST", "/api/v1/reports/{id}/assess", a.assessReport},
+		{"POST", "/api/v1/reports/{id}/case", a.reportToCase},
 	}
 }
 

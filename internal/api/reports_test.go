@@ -15,6 +15,7 @@ import (
 
 	"github.com/parleycvd/parley/internal/api"
 	"github.com/parleycvd/parley/internal/auth"
+	"github.com/parleycvd/parley/internal/cases"
 	"github.com/parleycvd/parley/internal/org"
 	"github.com/parleycvd/parley/internal/reports"
 	"github.com/parleycvd/parley/internal/server"
@@ -42,7 +43,7 @@ func newReportEnv(t *testing.T) *caseEnv {
 	pol := reports.DefaultPolicy()
 	pol.Quota, pol.MaxAttachments, pol.MaxAttachmentSize, pol.MaxAttachmentsSize = 0, 2, 1024, 1500
 	a := api.New(api.Deps{DB: db, Users: users, Orgs: orgs, Reports: reports.NewService(db, clock, users, reg, pol), SSVC: reg, Now: clock,
-		Logger: slog.New(slog.DiscardHandler)})
+		Cases: cases.NewService(db, clock, cases.Config{}), Logger: slog.New(slog.DiscardHandler)})
 	e := &caseEnv{orgs: orgs, tokens: map[string]string{}, vars: map[string]string{}}
 	e.srv = httptest.NewServer(server.New(server.Deps{DB: db, Logger: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(),
 		Register: []func(*http.ServeMux){a.Register}}))
@@ -286,4 +287,40 @@ func TestReportRateLimit(t *testing.T) {
 	if status, m, _ := e.do(t, call{as: "reporter", method: "POST", path: "/api/v1/reports", body: goodReport + `}`}); status != 201 {
 		t.Errorf("signed-in reporter: %d %v", status, m)
 	}
+}
+
+// TestReportToCase opens a case from one report and files a second report
+// in it.
+func TestReportToCase(t *testing.T) {
+	t.Parallel()
+	e := newReportEnv(t)
+	var ids []string
+	for range 2 {
+		_, m, _ := e.do(t, call{as: "reporter", method: "POST", path: "/api/v1/reports", body: goodReport + `}`})
+		ids = append(ids, num(m["id"]))
+	}
+	e.vars["r1"], e.vars["r2"] = ids[0], ids[1]
+	post := func(as, path, body string) call { return call{as: as, method: "POST", path: path, body: body} }
+	e.run(t, []caseStep{
+		{name: "a reporter files it", call: post("reporter", "/api/v1/reports/{r1}/case", `{}`), status: 403, code: "forbidden"},
+		{name: "not validated", call: post("staff", "/api/v1/reports/{r1}/case", `{}`), status: 409, code: "conflict"},
+		{name: "validate 1", call: post("staff", "/api/v1/reports/{r1}/validate", `{"version":1}`), status: 200},
+		{name: "validate 2", call: post("staff", "/api/v1/reports/{r2}/validate", `{"version":1}`), status: 200},
+		{name: "open a case", call: post("staff", "/api/v1/reports/{r1}/case", `{}`), status: 201,
+			save: func(m map[string]any) { e.vars["key"] = m["key"].(string) }},
+		{name: "no such case", call: post("staff", "/api/v1/reports/{r2}/case", `{"case":"PAR-1999-0001"}`), status: 404, code: "not_found"},
+		{name: "file in it", call: post("staff", "/api/v1/reports/{r2}/case", `{"case":"{key}"}`), status: 200,
+			check: func(m map[string]any) bool { return m["key"] == e.vars["key"] }},
+		{name: "file again", call: post("staff", "/api/v1/reports/{r2}/case", `{"case":"{key}"}`), status: 409, code: "conflict"},
+		{name: "the reporter takes part once", call: call{as: "reporter", method: "GET", path: "/api/v1/cases/{key}/participants"}, status: 200,
+			check: func(m map[string]any) bool {
+				n := 0
+				for _, p := range items(m) {
+					if strs(p["roles"])[0] == "reporter" {
+						n++
+					}
+				}
+				return n == 1
+			}},
+	})
 }

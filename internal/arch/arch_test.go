@@ -40,7 +40,7 @@ var allowed = map[string][]string{
 	"deadlines":       {"errs", "store", "journal", "jobs", "auth", "store/storetest"},
 	"reports":         {"errs", "store", "journal", "jobs", "auth", "org", "protocol", "ssvc", "markdown", "store/storetest"},
 	"disputes":        {"errs", "store", "journal", "jobs", "auth", "cases", "protocol", "store/storetest", "org"},
-	"threads":         {"errs", "store", "journal", "jobs", "auth", "cases", "markdown", "org", "store/storetest"},
+	"threads":         {"errs", "store", "journal", "jobs", "auth", "cases", "markdown", "org", "protocol", "store/storetest"},
 	"status":          {"errs", "store", "journal", "jobs", "auth", "cases", "protocol", "deadlines", "store/storetest", "org"},
 	"arch":            {},
 }

@@ -166,8 +166,10 @@ func access(ctx context.Context, q store.Querier, p auth.Principal, caseID int64
 		if parseRoles(roles).Has(RoleCoordinator) {
 			a.Coordinator = true
 		}
+		// A reporter knows what it reported: the embargo binds it, but
+		// withholds nothing from it.
 		embargoed := em == protocol.EMActive.String() || em == protocol.EMRevise.String()
-		if !embargoed || shared || consent == "signatory" || consent == "lapsed" {
+		if !embargoed || shared || consent == "signatory" || consent == "lapsed" || parseRoles(roles).Has(RoleReporter) {
 			bound = true
 		}
 	}

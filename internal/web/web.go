@@ -16,7 +16,9 @@ import (
 	"github.com/parleycvd/parley/internal/pgp"
 	"github.com/parleycvd/parley/internal/reports"
 	"github.com/parleycvd/parley/internal/ssvc"
+	vendorstatus "github.com/parleycvd/parley/internal/status" // the package name is taken by render.go's status()
 	"github.com/parleycvd/parley/internal/store"
+	"github.com/parleycvd/parley/internal/threads"
 )
 
 //go:embed templates static
@@ -43,6 +45,12 @@ type Deps struct {
 	Deadlines *deadlines.Service
 	// Disputes keeps the disputes in cases and their mediation.
 	Disputes *disputes.Service
+
+	// Threads keeps the discussion threads of cases.
+	Threads *threads.Service
+
+	// Status keeps the vendors' statements (VEX) and their approval.
+	Status *vendorstatus.Service
 }
 
 // Web holds the page handlers and their parsed templates.
