@@ -78,6 +78,8 @@ func commands() map[string]command {
 	list = append(list, disputeCommands()...)
 	list = append(list, statusCommands()...)
 	list = append(list, threadCommands()...)
+	list = append(list, webhookCommands()...)
+	list = append(list, creditCommands()...)
 	m := make(map[string]command, len(list))
 	for _, c := range list {
 		m[c.name] = c

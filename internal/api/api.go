@@ -79,7 +79,9 @@ func (a *API) Routes() []Route {
 	list = append(list, a.deadlineRoutes()...)
 	list = append(list, a.disputeRoutes()...)
 	list = append(list, a.statusRoutes()...)
-	return append(list, a.threadRoutes()...)
+	list = append(list, a.threadRoutes()...)
+	list = append(list, a.webhookRoutes()...)
+	return append(list, a.creditRoutes()...)
 }
 
 func (a *API) coreRoutes() []Route {

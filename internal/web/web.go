@@ -147,6 +147,8 @@ func (s *Web) Register(mux *http.ServeMux) {
 	all = append(all, s.disputeRoutes()...)
 	all = append(all, s.statusRoutes()...)
 	all = append(all, s.threadRoutes()...)
+	all = append(all, s.webhookRoutes()...)
+	all = append(all, s.creditRoutes()...)
 	for _, rt := range append(all, s.wellKnownRoutes()...) {
 		mux.Handle(rt.pattern, s.guard(rt.access, rt.handle))
 	}
