@@ -1,0 +1,185 @@
+package api_test
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/parleycvd/parley/internal/api"
+	"github.com/parleycvd/parley/internal/auth"
+	"github.com/parleycvd/parley/internal/cases"
+	"github.com/parleycvd/parley/internal/credits"
+	"github.com/parleycvd/parley/internal/org"
+	"github.com/parleycvd/parley/internal/server"
+	"github.com/parleycvd/parley/internal/store"
+	"github.com/parleycvd/parley/internal/store/storetest"
+)
+
+// newCreditEnv is newCaseEnv's instance (CERT with its staff member, the
+// vendors Acme, Globex and Initech, a token each) with credits served,
+// Fay, who found the bug and takes part in nothing ({fayID}), and a case
+// led by CERT with Acme and Globex: {key}, with a vulnerability {vuln};
+// another case's vulnerability is {otherVuln}.
+func newCreditEnv(t *testing.T) (*caseEnv, *store.DB) {
+	t.Helper()
+	db := storetest.New(t)
+	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	cfg := auth.DefaultConfig()
+	cfg.RequireTOTPForStaff = false
+	users := auth.NewService(db, clock, cfg)
+	orgs := org.NewService(db, clock, users)
+	cs := cases.NewService(db, clock, cases.Config{})
+	a := api.New(api.Deps{DB: db, Users: users, Orgs: orgs, Cases: cs, Credits: credits.NewService(db, clock, cs),
+		Now: clock, Logger: slog.New(slog.DiscardHandler)})
+	e := &caseEnv{orgs: orgs, tokens: map[string]string{}, vars: map[string]string{}}
+	e.srv = httptest.NewServer(server.New(server.Deps{DB: db, Logger: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(),
+		Register: []func(*http.ServeMux){a.Register}}))
+	t.Cleanup(e.srv.Close)
+	ctx := context.Background()
+	admin, err := users.CreateAdmin(ctx, auth.NewUser{Email: "admin@cert.example", Name: "Admin", Password: pw, Admin: true, Staff: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.admin = auth.Principal{UserID: admin.ID, Email: admin.Email, Admin: true, Staff: true}
+	orgIDs := map[string]int64{}
+	token := func(who, email string) {
+		for _, scope := range []auth.Scope{auth.ScopeWrite, auth.ScopeRead} {
+			_, secret, err := users.LoginForToken(ctx, email, pw, "", auth.NewToken{Name: "t", Scope: scope, ExpiresIn: 48 * time.Hour}, auth.Client{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			e.tokens[who+map[auth.Scope]string{auth.ScopeRead: "-ro"}[scope]] = secret
+		}
+	}
+	for _, pp := range []struct{ who, email, org string }{
+		{"staff", "staff@cert.example", "CERT"}, {"acme", "psirt@acme.example", "Acme"},
+		{"globex", "dev@globex.example", "Globex"}, {"outsider", "ops@initech.example", "Initech"},
+	} {
+		kind := org.Vendor
+		if pp.who == "staff" {
+			kind = org.Coordinator
+		}
+		o, err := orgs.Create(ctx, e.admin, org.Fields{Name: pp.org, Kind: kind})
+		if err != nil {
+			t.Fatal(err)
+		}
+		orgIDs[pp.who] = o.ID
+		if _, err := users.CreateUser(ctx, e.admin, auth.NewUser{Email: pp.email, Name: pp.email, Password: pw, Staff: pp.who == "staff"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := orgs.AddMember(ctx, e.admin, o.ID, pp.email, "", auth.OrgAdmin); err != nil {
+			t.Fatal(err)
+		}
+		token(pp.who, pp.email)
+	}
+	fay, err := users.CreateUser(ctx, e.admin, auth.NewUser{Email: "fay@example.net", Name: "Fay", Password: pw})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.vars["fayID"] = itoa(fay.ID)
+	token("fay", "fay@example.net")
+	c, err := cs.Create(ctx, e.admin, cases.NewCase{Title: "Router login bypass", CoordinatorOrgID: orgIDs["staff"]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vendor := []cases.Role{cases.RoleVendor}
+	if _, err := cs.AddParticipants(ctx, e.admin, c.ID, []cases.NewParticipant{{OrgID: orgIDs["acme"], Roles: vendor}, {OrgID: orgIDs["globex"], Roles: vendor}}); err != nil {
+		t.Fatal(err)
+	}
+	v, err := cs.AddVulnerability(ctx, e.admin, c.ID, cases.VulnFields{Title: "Login bypass"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := cs.Create(ctx, e.admin, cases.NewCase{Title: "Another", CoordinatorOrgID: orgIDs["staff"]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ov, err := cs.AddVulnerability(ctx, e.admin, other.ID, cases.VulnFields{Title: "Elsewhere"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.vars["key"], e.vars["vuln"], e.vars["otherVuln"] = c.Key, itoa(v.ID), itoa(ov.ID)
+	return e, db
+}
+
+func TestCreditScenarios(t *testing.T) {
+	t.Parallel()
+	e, db := newCreditEnv(t)
+	get := func(as, path string) call { return call{as: as, method: "GET", path: path} }
+	post := func(as, path, body string) call { return call{as: as, method: "POST", path: path, body: body} }
+	patch := func(as, path, body string) call { return call{as: as, method: "PATCH", path: path, body: body} }
+	list := "/api/v1/cases/{key}/credits"
+	journal := func() int {
+		var n int
+		if err := db.Read().QueryRowContext(context.Background(), `SELECT COUNT(*) FROM journal`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	printed := func(want ...string) func(m map[string]any) bool {
+		return func(m map[string]any) bool {
+			var got []string
+			for _, c := range items(m) {
+				got = append(got, c["type"].(string)+":"+c["printed"].(string))
+			}
+			return sameStrings(got, want...)
+		}
+	}
+	steps := []caseStep{
+		{name: "staff credits Fay as finder of the vulnerability", call: post("staff", list, `{"type":"finder","user_id":{fayID},"vulnerability_id":{vuln}}`),
+			status: 201, check: func(m map[string]any) bool {
+				return m["status"] == "proposed" && m["printed"] == "Fay" && num(m["user_id"]) == e.vars["fayID"] && m["version"] == float64(1)
+			}, save: func(m map[string]any) { e.vars["fay"] = num(m["id"]) }},
+		{name: "staff credits a name without an account", call: post("staff", list, `{"type":"analyst","name":"Ada Lovelace","email":"ada@example.org"}`),
+			status: 201, save: func(m map[string]any) { e.vars["ada"] = num(m["id"]) }},
+		{name: "a vendor sees no proposed credit", call: get("acme", list), status: 200, check: printed()},
+		{name: "Fay does not see the case", call: get("fay", list), status: 404, code: "not_found"},
+		{name: "Fay finds her credit", call: get("fay", "/api/v1/me/credits"), status: 200, check: func(m map[string]any) bool {
+			it := items(m)
+			return len(it) == 1 && it[0]["case_key"] == e.vars["key"] && it[0]["case_title"] == "Router login bypass"
+		}},
+		{name: "journal before the refusals", call: get("staff", list), status: 200, check: printed("finder:Fay", "analyst:Ada Lovelace"),
+			save: func(map[string]any) { e.vars["journal"] = itoa(int64(journal())) }},
+		// Refusals: each with its kind and field, and nothing written.
+		{name: "unknown type", call: post("staff", list, `{"type":"hero","name":"x"}`), status: 422, code: "invalid", field: "type"},
+		{name: "no one credited", call: post("staff", list, `{"type":"finder"}`), status: 422, code: "invalid", field: "name"},
+		{name: "another case's vulnerability", call: post("staff", list, `{"type":"finder","name":"x","vulnerability_id":{otherVuln}}`), status: 422, code: "invalid", field: "vulnerability_id"},
+		{name: "unknown field", call: post("staff", list, `{"type":"finder","name":"x","hero":true}`), status: 422, code: "invalid", field: "hero"},
+		{name: "a vendor proposes", call: post("acme", list, `{"type":"finder","name":"x"}`), status: 403, code: "forbidden"},
+		{name: "read-only token", call: post("staff-ro", list, `{"type":"finder","name":"x"}`), status: 403, code: "forbidden"},
+		{name: "a stale edit", call: patch("staff", list+"/{ada}", `{"version":9,"type":"tool"}`), status: 409, code: "conflict"},
+		{name: "staff accepts Fay's credit", call: patch("staff", list+"/{fay}", `{"version":1,"status":"accepted","reason":"x"}`), status: 403, code: "forbidden"},
+		{name: "staff answers as Fay", call: post("staff", "/api/v1/me/credits/{fay}/answer", `{"answer":"accept"}`), status: 403, code: "forbidden"},
+		{name: "a vendor answers as Fay", call: post("acme", "/api/v1/me/credits/{fay}/answer", `{"answer":"accept"}`), status: 404, code: "not_found"},
+		{name: "an unknown answer", call: post("fay", "/api/v1/me/credits/{fay}/answer", `{"answer":"maybe"}`), status: 422, code: "invalid", field: "answer"},
+		{name: "a withdrawal without version", call: call{as: "staff", method: "DELETE", path: list + "/{ada}"}, status: 422, code: "invalid", field: "version"},
+		{name: "nothing was written", call: get("staff", list), status: 200, check: func(map[string]any) bool { return itoa(int64(journal())) == e.vars["journal"] }},
+
+		{name: "Fay accepts anonymously", call: post("fay", "/api/v1/me/credits/{fay}/answer", `{"answer":"accept","anonymous":true,"version":1}`),
+			status: 200, check: func(m map[string]any) bool {
+				return m["status"] == "accepted" && m["printed"] == "Anonymous" && m["anonymous"] == true
+			}},
+		{name: "staff accepts for Ada with a reason", call: patch("staff", list+"/{ada}", `{"version":1,"status":"accepted","printed_name":"A. Lovelace","reason":"Asked by e-mail"}`),
+			status: 200, check: func(m map[string]any) bool { return m["printed"] == "A. Lovelace" && m["reason"] == "Asked by e-mail" }},
+		{name: "a vendor sees the accepted credits as printed", call: get("globex", list), status: 200, check: func(m map[string]any) bool {
+			for _, c := range items(m) {
+				if c["redacted"] != true || c["user_id"] != nil || c["email"] != nil || c["reason"] != nil {
+					return false
+				}
+			}
+			return printed("finder:Anonymous", "analyst:A. Lovelace")(m)
+		}},
+		{name: "staff withdraws Ada's credit", call: call{as: "staff", method: "DELETE", path: list + "/{ada}?version=2"}, status: 204},
+		{name: "it is gone", call: get("staff", list), status: 200, check: printed("finder:Anonymous")},
+		{name: "Fay declines after all", call: post("fay", "/api/v1/me/credits/{fay}/answer", `{"answer":"decline"}`),
+			status: 200, check: func(m map[string]any) bool { return m["status"] == "declined" && m["anonymous"] == false }},
+		{name: "the vendor sees none", call: get("acme", list), status: 200, check: printed()},
+	}
+	e.run(t, steps)
+}
