@@ -1,0 +1,158 @@
+package api_test
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/parleycvd/parley/internal/api"
+	"github.com/parleycvd/parley/internal/auth"
+	"github.com/parleycvd/parley/internal/cases"
+	"github.com/parleycvd/parley/internal/org"
+	"github.com/parleycvd/parley/internal/server"
+	"github.com/parleycvd/parley/internal/ssvc"
+	"github.com/parleycvd/parley/internal/store/storetest"
+	"github.com/parleycvd/parley/internal/webhooks"
+)
+
+// newWebhookEnv is newCaseEnv with webhooks wired in. (Delivering them
+// is the webhooks package's to test, with the jobs runner.)
+func newWebhookEnv(t *testing.T) (*caseEnv, *webhooks.Service) {
+	t.Helper()
+	db := storetest.New(t)
+	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	cfg := auth.DefaultConfig()
+	cfg.RequireTOTPForStaff = false
+	users := auth.NewService(db, clock, cfg)
+	orgs := org.NewService(db, clock, users)
+	reg, err := ssvc.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := cases.NewService(db, clock, cases.Config{})
+	hooks := webhooks.NewService(db, clock, cs, webhooks.Config{Timeout: 5 * time.Second})
+	a := api.New(api.Deps{DB: db, Users: users, Orgs: orgs, Cases: cs, SSVC: reg, Now: clock, Logger: slog.New(slog.DiscardHandler),
+		Webhooks: hooks})
+	e := &caseEnv{orgs: orgs, tokens: map[string]string{}, vars: map[string]string{}}
+	e.srv = httptest.NewServer(server.New(server.Deps{DB: db, Logger: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(),
+		Register: []func(*http.ServeMux){a.Register}}))
+	t.Cleanup(e.srv.Close)
+	ctx := context.Background()
+	admin, err := users.CreateAdmin(ctx, auth.NewUser{Email: "admin@cert.example", Name: "Admin", Password: pw, Admin: true, Staff: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.admin = auth.Principal{UserID: admin.ID, Email: admin.Email, Admin: true, Staff: true}
+	var acmeID int64
+	for _, pp := range []struct {
+		who, email, org string
+		kind            org.Kind
+		role            auth.OrgRole
+	}{
+		{"staff", "staff@cert.example", "CERT", org.Coordinator, auth.OrgAdmin},
+		{"acme", "psirt@acme.example", "Acme", org.Vendor, auth.OrgAdmin},
+		{"globex", "dev@globex.example", "Globex", org.Vendor, auth.OrgAdmin},
+		{"acmedev", "dev@acme.example", "", org.Vendor, auth.OrgMember},
+	} {
+		orgID := acmeID // a second member of Acme
+		if pp.org != "" {
+			o, err := orgs.Create(ctx, e.admin, org.Fields{Name: pp.org, Kind: pp.kind})
+			if err != nil {
+				t.Fatal(err)
+			}
+			orgID, e.vars[pp.who+"Org"] = o.ID, itoa(o.ID)
+			if pp.who == "acme" {
+				acmeID = o.ID
+			}
+		}
+		if _, err := users.CreateUser(ctx, e.admin, auth.NewUser{Email: pp.email, Name: pp.email, Password: pw, Staff: pp.who == "staff"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := orgs.AddMember(ctx, e.admin, orgID, pp.email, "", pp.role); err != nil {
+			t.Fatal(err)
+		}
+		for _, scope := range []auth.Scope{auth.ScopeWrite, auth.ScopeRead} {
+			_, secret, err := users.LoginForToken(ctx, pp.email, pw, "", auth.NewToken{Name: "t", Scope: scope, ExpiresIn: 48 * time.Hour}, auth.Client{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			key := pp.who
+			if scope == auth.ScopeRead {
+				key += "-ro"
+			}
+			e.tokens[key] = secret
+		}
+	}
+	return e, hooks
+}
+
+func TestWebhookScenarios(t *testing.T) {
+	t.Parallel()
+	e, hooks := newWebhookEnv(t)
+	recv := "https://tracker.example"
+	e.vars["recv"] = recv
+	get := func(as, path string) call { return call{as: as, method: "GET", path: path} }
+	post := func(as, path, body string) call { return call{as: as, method: "POST", path: path, body: body} }
+	del := func(as, path string) call { return call{as: as, method: "DELETE", path: path} }
+	e.run(t, []caseStep{
+		{name: "plain http elsewhere", call: post("acme", "/api/v1/orgs/{acmeOrg}/webhooks", `{"url":"http://tracker.example/hook"}`),
+			status: 422, code: "invalid", field: "url"},
+		{name: "another vendor's admin", call: post("globex", "/api/v1/orgs/{acmeOrg}/webhooks", `{"url":"https://tracker.example/hook"}`),
+			status: 404, code: "not_found"},
+		{name: "a member who is not an admin", call: post("acmedev", "/api/v1/orgs/{acmeOrg}/webhooks", `{"url":"https://tracker.example/hook"}`),
+			status: 404, code: "not_found"},
+		{name: "a read-only token", call: post("acme-ro", "/api/v1/orgs/{acmeOrg}/webhooks", `{"url":"https://tracker.example/hook"}`),
+			status: 403, code: "forbidden"},
+		{name: "anonymous", call: get("", "/api/v1/orgs/{acmeOrg}/webhooks"), status: 401, code: "unauthenticated"},
+		{name: "create", call: post("acme", "/api/v1/orgs/{acmeOrg}/webhooks", `{"url":"{recv}/parley"}`), status: 201,
+			check: func(m map[string]any) bool {
+				s, _ := m["secret"].(string)
+				return len(s) == 64 && m["url"] == recv+"/parley" && m["active"] == true
+			},
+			save: func(m map[string]any) { e.vars["hook"] = num(m["id"]) }},
+		{name: "the list never shows the secret", call: get("acme", "/api/v1/orgs/{acmeOrg}/webhooks"), status: 200,
+			check: func(m map[string]any) bool {
+				l := items(m)
+				return len(l) == 1 && num(l[0]["id"]) == e.vars["hook"] && l[0]["secret"] == nil
+			}},
+		{name: "staff see it", call: get("staff", "/api/v1/orgs/{acmeOrg}/webhooks"), status: 200,
+			check: func(m map[string]any) bool { return len(items(m)) == 1 }},
+		{name: "another vendor does not", call: get("globex", "/api/v1/orgs/{acmeOrg}/webhooks"), status: 404, code: "not_found"},
+		{name: "nor its log", call: get("globex", "/api/v1/orgs/{acmeOrg}/webhooks/{hook}/deliveries"), status: 404, code: "not_found"},
+		{name: "nor through its own organisation", call: get("globex", "/api/v1/orgs/{globexOrg}/webhooks/{hook}/deliveries"), status: 404, code: "not_found"},
+		{name: "nor deletes it", call: del("globex", "/api/v1/orgs/{globexOrg}/webhooks/{hook}"), status: 404, code: "not_found"},
+		{name: "test delivery", call: post("acme", "/api/v1/orgs/{acmeOrg}/webhooks/{hook}/test", ``), status: 202,
+			check: func(m map[string]any) bool { return m["event"] == "ping" && m["status"] == "pending" }},
+		{name: "a case with two vendors", call: post("staff", "/api/v1/cases", `{"title":"Router login bypass"}`), status: 201,
+			save: func(m map[string]any) { e.vars["key"] = m["key"].(string) }},
+		{name: "participants", call: post("staff", "/api/v1/cases/{key}/participants",
+			`{"participants":[{"org_id":{acmeOrg},"roles":["vendor"]},{"org_id":{globexOrg},"roles":["vendor"]}]}`), status: 201},
+	})
+	// Acme's webhook gets the case's opening, the coordinator's and Acme's
+	// joining, not Globex's.
+	if n, err := hooks.Dispatch(context.Background()); err != nil || n != 3 {
+		t.Fatalf("dispatched %d, %v", n, err)
+	}
+	e.run(t, []caseStep{
+		{name: "the log, newest first", call: get("acme", "/api/v1/orgs/{acmeOrg}/webhooks/{hook}/deliveries?limit=2"), status: 200,
+			check: func(m map[string]any) bool {
+				l := items(m)
+				return len(l) == 2 && m["next_cursor"] != nil && l[0]["event"] == "case.participant_added" && l[1]["event"] == "case.participant_added" &&
+					l[0]["status"] == "pending" && l[0]["attempts"] == 0.0 && l[0]["delivered_at"] == nil
+			},
+			save: func(m map[string]any) { e.vars["cursor"] = m["next_cursor"].(string) }},
+		{name: "the next page", call: get("acme", "/api/v1/orgs/{acmeOrg}/webhooks/{hook}/deliveries?cursor={cursor}"), status: 200,
+			check: func(m map[string]any) bool {
+				l := items(m)
+				return len(l) == 2 && l[0]["event"] == "case.created" && l[1]["event"] == "ping" && m["next_cursor"] == nil
+			}},
+		{name: "delete", call: del("acme", "/api/v1/orgs/{acmeOrg}/webhooks/{hook}"), status: 204},
+		{name: "gone", call: get("acme", "/api/v1/orgs/{acmeOrg}/webhooks/{hook}/deliveries"), status: 404, code: "not_found"},
+	})
+}
