@@ -17,6 +17,7 @@ import (
 	"github.com/parleycvd/parley/internal/auth"
 	"github.com/parleycvd/parley/internal/cases"
 	"github.com/parleycvd/parley/internal/config"
+	"github.com/parleycvd/parley/internal/credits"
 	"github.com/parleycvd/parley/internal/deadlines"
 	"github.com/parleycvd/parley/internal/disputes"
 	"github.com/parleycvd/parley/internal/jobs"
@@ -31,6 +32,7 @@ import (
 	"github.com/parleycvd/parley/internal/status"
 	"github.com/parleycvd/parley/internal/store"
 	"github.com/parleycvd/parley/internal/threads"
+	"github.com/parleycvd/parley/internal/webhooks"
 )
 
 // app is every part of a running Parley, wired together. This is the only
@@ -59,6 +61,10 @@ type app struct {
 	threads *threads.Service // discussion threads in cases
 
 	status *status.Service // vendor status (VEX) in cases
+
+	credits *credits.Service // credits in cases and the credited's answers
+
+	webhooks *webhooks.Service // organisations' signed webhooks
 }
 
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
@@ -128,6 +134,7 @@ func (a *app) wire() error {
 	a.threads = threads.NewService(a.db, a.now, a.cases, threads.Config{})
 	a.deadlines = deadlines.NewService(a.db, a.now, deadlines.Config{BaseURL: a.cfg.PublicURL()})
 	a.status = status.NewService(a.db, a.now, a.cases, status.Config{BaseURL: a.cfg.PublicURL(), Author: a.cfg.Instance})
+	a.credits = credits.NewService(a.db, a.now, a.cases)
 	a.keyring = pgp.NewKeyring(a.db, a.now, pgp.KeyringConfig{Name: a.cfg.Instance, Email: a.cfg.Intake(),
 		Passphrase: []byte(a.cfg.PGPPassphrase)})
 	a.contacts = pgp.NewContacts(a.db, a.now)
@@ -170,9 +177,14 @@ func (a *app) wire() error {
 	a.runner.Every(cases.JobExpireSilence, time.Hour)
 	a.runner.Handle(cases.JobEscalate, a.cases.EscalateJob)
 	a.runner.Every(cases.JobEscalate, time.Hour)
+	a.webhooks = webhooks.NewService(a.db, a.now, a.cases, webhooks.Config{Timeout: 10 * time.Second})
+	a.runner.Handle(webhooks.JobDispatch, a.webhooks.DispatchJob)
+	a.runner.Every(webhooks.JobDispatch, time.Minute)
+	a.runner.Handle(webhooks.JobDeliver, a.webhooks.DeliverJob)
 	a.api = api.New(api.Deps{DB: a.db, Users: a.users, Orgs: a.orgs, Cases: a.cases, Reports: a.reports, SSVC: a.ssvc, Now: a.now,
 		Logger: a.log, Wake: a.runner.Wake, Deadlines: a.deadlines, Disputes: a.disputes, Threads: a.threads,
-		Status: a.status})
+		Status: a.status, Credits: a.credits})
+	a.api.Webhooks = a.webhooks
 	a.runner.Handle("maintenance.purge", a.purge)
 	a.runner.Every("maintenance.purge", time.Hour)
 	return nil

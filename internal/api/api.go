@@ -14,6 +14,7 @@ import (
 
 	"github.com/parleycvd/parley/internal/auth"
 	"github.com/parleycvd/parley/internal/cases"
+	"github.com/parleycvd/parley/internal/credits"
 	"github.com/parleycvd/parley/internal/deadlines"
 	"github.com/parleycvd/parley/internal/disputes"
 	"github.com/parleycvd/parley/internal/org"
@@ -22,6 +23,7 @@ import (
 	"github.com/parleycvd/parley/internal/status"
 	"github.com/parleycvd/parley/internal/store"
 	"github.com/parleycvd/parley/internal/threads"
+	"github.com/parleycvd/parley/internal/webhooks"
 )
 
 //go:embed openapi.json
@@ -48,6 +50,12 @@ type Deps struct {
 
 	// Status keeps the vendors' statements (VEX) and their approval.
 	Status *status.Service
+
+	// Credits keeps the credits of cases and the credited's answers.
+	Credits *credits.Service
+
+	// Webhooks keeps the organisations' signed webhooks and their deliveries.
+	Webhooks *webhooks.Service
 }
 
 // API holds the handlers.

@@ -30,8 +30,8 @@ var allowed = map[string][]string{
 	"mail":            {"store", "store/storetest", "mail/mailtest"},
 	"mail/mailtest":   {},
 	"notify":          {"errs", "auth", "jobs", "mail", "org", "cases", "protocol", "reports", "pgp", "ssvc", "store", "deadlines", "store/storetest", "mail/mailtest", "disputes", "threads"},
-	"api":             {"errs", "store", "auth", "org", "ssvc", "cases", "protocol", "reports", "server", "deadlines", "store/storetest", "disputes", "status", "threads"},
-	"web":             {"errs", "store", "journal", "jobs", "mail", "auth", "org", "cases", "protocol", "reports", "markdown", "pgp", "ssvc", "deadlines", "store/storetest", "disputes", "status", "threads"},
+	"api":             {"errs", "store", "auth", "org", "ssvc", "cases", "protocol", "reports", "server", "deadlines", "store/storetest", "disputes", "status", "threads", "webhooks", "credits"},
+	"web":             {"errs", "store", "journal", "jobs", "mail", "auth", "org", "cases", "protocol", "reports", "markdown", "pgp", "ssvc", "deadlines", "store/storetest", "disputes", "status", "threads", "webhooks", "credits"},
 	"server":          {"store", "store/storetest"},
 	"markdown":        {},
 	"pgp":             {"errs", "store", "journal", "store/storetest"},
@@ -42,6 +42,8 @@ var allowed = map[string][]string{
 	"disputes":        {"errs", "store", "journal", "jobs", "auth", "cases", "protocol", "store/storetest", "org"},
 	"threads":         {"errs", "store", "journal", "jobs", "auth", "cases", "markdown", "org", "protocol", "store/storetest"},
 	"status":          {"errs", "store", "journal", "jobs", "auth", "cases", "protocol", "deadlines", "store/storetest", "org"},
+	"webhooks":        {"errs", "store", "journal", "jobs", "auth", "cases", "org", "store/storetest"},
+	"credits":         {"errs", "store", "journal", "jobs", "auth", "cases", "store/storetest", "org"},
 	"arch":            {},
 }
 

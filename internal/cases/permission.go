@@ -166,10 +166,7 @@ func access(ctx context.Context, q store.Querier, p auth.Principal, caseID int64
 		if parseRoles(roles).Has(RoleCoordinator) {
 			a.Coordinator = true
 		}
-		// A reporter knows what it reported: the embargo binds it, but
-		// withholds nothing from it.
-		embargoed := em == protocol.EMActive.String() || em == protocol.EMRevise.String()
-		if !embargoed || shared || consent == "signatory" || consent == "lapsed" || parseRoles(roles).Has(RoleReporter) {
+		if seesDetails(parseRoles(roles), consent, em, shared) {
 			bound = true
 		}
 	}
@@ -190,4 +187,14 @@ func actsFor(p auth.Principal, n int) (string, []any) {
 		}
 	}
 	return cond, args
+}
+
+// seesDetails reports whether a participant with roles, consent state and
+// details_shared flag sees a case's details while its EM state is em: an
+// embargo in force withholds them until the participant accepts it (or the
+// coordinators share them); a reporter knows what it reported, so the
+// embargo binds it but withholds nothing from it.
+func seesDetails(roles Roles, consent, em string, shared bool) bool {
+	embargoed := em == protocol.EMActive.String() || em == protocol.EMRevise.String()
+	return !embargoed || shared || consent == "signatory" || consent == "lapsed" || roles.Has(RoleReporter)
 }

@@ -114,3 +114,18 @@ func RecordNote(ctx context.Context, tx *sql.Tx, at time.Time, actor journal.Act
 	e.setMessage(n.Message)
 	return record(ctx, tx, at.UTC().Truncate(time.Microsecond), actor, n.Action, caseID, e)
 }
+
+// Lock locks case caseID (on PostgreSQL) for a change made for someone who
+// need not take part in the case, such as a credited person answering, and
+// reports whether the case is closed. It checks no access: the caller has
+// decided who may act (the credit's own person).
+func (s *Service) Lock(ctx context.Context, tx *sql.Tx, caseID int64) (key string, closed bool, err error) {
+	if _, err = s.lockCase(ctx, tx, caseID); err != nil {
+		return "", false, err
+	}
+	if err = tx.QueryRowContext(ctx, `SELECT key FROM cases WHERE id = $1`, caseID).Scan(&key); err != nil {
+		return "", false, err
+	}
+	closed, err = caseClosed(ctx, tx, caseID)
+	return key, closed, err
+}

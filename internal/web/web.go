@@ -10,6 +10,7 @@ import (
 
 	"github.com/parleycvd/parley/internal/auth"
 	"github.com/parleycvd/parley/internal/cases"
+	"github.com/parleycvd/parley/internal/credits"
 	"github.com/parleycvd/parley/internal/deadlines"
 	"github.com/parleycvd/parley/internal/disputes"
 	"github.com/parleycvd/parley/internal/org"
@@ -19,6 +20,7 @@ import (
 	vendorstatus "github.com/parleycvd/parley/internal/status" // the package name is taken by render.go's status()
 	"github.com/parleycvd/parley/internal/store"
 	"github.com/parleycvd/parley/internal/threads"
+	"github.com/parleycvd/parley/internal/webhooks"
 )
 
 //go:embed templates static
@@ -51,6 +53,12 @@ type Deps struct {
 
 	// Status keeps the vendors' statements (VEX) and their approval.
 	Status *vendorstatus.Service
+
+	// Credits keeps the credits of cases and the credited's answers.
+	Credits *credits.Service
+
+	// Webhooks keeps the organisations' signed webhooks and their deliveries.
+	Webhooks *webhooks.Service
 }
 
 // Web holds the page handlers and their parsed templates.
