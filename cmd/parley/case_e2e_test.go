@@ -1,59 +1,19 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/parleycvd/parley/internal/store/storetest"
 )
 
 // TestCaseCLI runs a case through the CLI against the real server: open it,
 // add a vulnerability and vendors, send the report, step the vendor's
 // report state, negotiate an embargo and record the case state.
 func TestCaseCLI(t *testing.T) {
-	e := &e2e{t: t, env: map[string]string{
-		"PARLEY_DATA":         t.TempDir(),
-		"PARLEY_DATABASE_URL": storetest.DSN(t),
-		"PARLEY_ADDR":         "127.0.0.1:0",
-		"PARLEY_REQUIRE_TOTP": "false",
-		"PARLEY_LOG_LEVEL":    "error",
-		"PARLEY_CONFIG_DIR":   t.TempDir(),
-	}}
-	e.must("correct horse battery\n", "admin", "create-user", "--admin", "--email", "root@cert.example", "--name", "Root")
-	ctx, cancel := context.WithCancel(context.Background())
-	var serveOut, serveLog syncBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"parley", "serve"}, e.getenv, strings.NewReader(""), &serveOut, &serveLog)
-	}()
-	defer func() {
-		if t.Failed() {
-			t.Logf("server log:\n%s", serveLog.String())
-		}
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("serve: %v", err)
-			}
-		case <-time.After(30 * time.Second):
-			t.Error("serve did not stop")
-		}
-	}()
-	url := waitForURL(t, &serveOut)
-	e.must("correct horse battery\n\n", "login", "--server", url, "--email", "root@cert.example")
+	e, _ := serveForCLI(t)
 
-	id := func(out string) string {
-		t.Helper()
-		var v struct{ ID int64 }
-		if err := json.Unmarshal([]byte(out), &v); err != nil || v.ID == 0 {
-			t.Fatalf("no ID in %s", out)
-		}
-		return itoa(v.ID)
-	}
+	id := e.id
 	cert := id(e.must("", "orgs", "create", "--name", "CERT Example", "--kind", "coordinator", "--json"))
 	e.must("", "orgs", "add-member", cert, "root@cert.example", "--role", "admin")
 	acme := id(e.must("", "orgs", "create", "--name", "Acme Routers", "--kind", "vendor", "--json"))

@@ -172,3 +172,52 @@ func TestBackupAndConfig(t *testing.T) {
 		t.Fatalf("unknown command: exit %d", code)
 	}
 }
+
+// serveForCLI serves a fresh instance for a CLI end-to-end test and signs
+// its first administrator, root@cert.example, in; it returns the CLI of
+// that administrator and the server's URL. The server stops with the test.
+func serveForCLI(t *testing.T) (*e2e, string) {
+	t.Helper()
+	e := &e2e{t: t, env: map[string]string{
+		"PARLEY_DATA":         t.TempDir(),
+		"PARLEY_DATABASE_URL": storetest.DSN(t),
+		"PARLEY_ADDR":         "127.0.0.1:0",
+		"PARLEY_REQUIRE_TOTP": "false",
+		"PARLEY_LOG_LEVEL":    "error",
+		"PARLEY_CONFIG_DIR":   t.TempDir(),
+	}}
+	e.must("correct horse battery\n", "admin", "create-user", "--admin", "--email", "root@cert.example", "--name", "Root")
+	ctx, cancel := context.WithCancel(context.Background())
+	var serveOut, serveLog syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"parley", "serve"}, e.getenv, strings.NewReader(""), &serveOut, &serveLog)
+	}()
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("server log:\n%s", serveLog.String())
+		}
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("serve: %v", err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Error("serve did not stop")
+		}
+	})
+	url := waitForURL(t, &serveOut)
+	e.must("correct horse battery\n\n", "login", "--server", url, "--email", "root@cert.example")
+	return e, url
+}
+
+// id reads the "id" of a JSON answer.
+func (e *e2e) id(out string) string {
+	e.t.Helper()
+	var v struct{ ID int64 }
+	if err := json.Unmarshal([]byte(out), &v); err != nil || v.ID == 0 {
+		e.t.Fatalf("no ID in %s", out)
+	}
+	return itoa(v.ID)
+}

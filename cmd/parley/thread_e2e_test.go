@@ -1,16 +1,12 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"maps"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/parleycvd/parley/internal/store/storetest"
 )
 
 // TestThreadCLI runs a thread through the CLI against the real server:
@@ -18,42 +14,8 @@ import (
 // downloads, answers and edits; the other vendor sees nothing; pins,
 // history, and the setting that lets vendors invite vendors.
 func TestThreadCLI(t *testing.T) {
-	root := &e2e{t: t, env: map[string]string{
-		"PARLEY_DATA":         t.TempDir(),
-		"PARLEY_DATABASE_URL": storetest.DSN(t),
-		"PARLEY_ADDR":         "127.0.0.1:0",
-		"PARLEY_REQUIRE_TOTP": "false",
-		"PARLEY_LOG_LEVEL":    "error",
-		"PARLEY_CONFIG_DIR":   t.TempDir(),
-	}}
-	root.must("correct horse battery\n", "admin", "create-user", "--admin", "--email", "root@cert.example", "--name", "Root")
-	ctx, cancel := context.WithCancel(context.Background())
-	var serveOut, serveLog syncBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"parley", "serve"}, root.getenv, strings.NewReader(""), &serveOut, &serveLog)
-	}()
-	defer func() {
-		if t.Failed() {
-			t.Logf("server log:\n%s", serveLog.String())
-		}
-		cancel()
-		select {
-		case <-done:
-		case <-time.After(30 * time.Second):
-			t.Error("serve did not stop")
-		}
-	}()
-	url := waitForURL(t, &serveOut)
-	root.must("correct horse battery\n\n", "login", "--server", url, "--email", "root@cert.example")
-	id := func(out string) string {
-		t.Helper()
-		var v struct{ ID int64 }
-		if err := json.Unmarshal([]byte(out), &v); err != nil || v.ID == 0 {
-			t.Fatalf("no ID in %s", out)
-		}
-		return itoa(v.ID)
-	}
+	root, url := serveForCLI(t)
+	id := root.id
 	cert := id(root.must("", "orgs", "create", "--name", "CERT Example", "--kind", "coordinator", "--json"))
 	root.must("", "orgs", "add-member", cert, "root@cert.example", "--role", "admin")
 	var created struct{ Key string }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -11,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parleycvd/parley/internal/store/storetest"
 	"github.com/parleycvd/parley/internal/webhooks"
 )
 
@@ -28,37 +26,7 @@ func TestWebhookCLI(t *testing.T) {
 		mu.Unlock()
 	}))
 	defer recv.Close()
-	e := &e2e{t: t, env: map[string]string{
-		"PARLEY_DATA":         t.TempDir(),
-		"PARLEY_DATABASE_URL": storetest.DSN(t),
-		"PARLEY_ADDR":         "127.0.0.1:0",
-		"PARLEY_REQUIRE_TOTP": "false",
-		"PARLEY_LOG_LEVEL":    "error",
-		"PARLEY_CONFIG_DIR":   t.TempDir(),
-	}}
-	e.must("correct horse battery\n", "admin", "create-user", "--admin", "--email", "root@cert.example", "--name", "Root")
-	ctx, cancel := context.WithCancel(context.Background())
-	var serveOut, serveLog syncBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"parley", "serve"}, e.getenv, strings.NewReader(""), &serveOut, &serveLog)
-	}()
-	defer func() {
-		if t.Failed() {
-			t.Logf("server log:\n%s", serveLog.String())
-		}
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("serve: %v", err)
-			}
-		case <-time.After(30 * time.Second):
-			t.Error("serve did not stop")
-		}
-	}()
-	url := waitForURL(t, &serveOut)
-	e.must("correct horse battery\n\n", "login", "--server", url, "--email", "root@cert.example")
+	e, _ := serveForCLI(t)
 	var o struct{ ID int64 }
 	if err := json.Unmarshal([]byte(e.must("", "orgs", "create", "--name", "Acme Routers", "--kind", "vendor", "--json")), &o); err != nil {
 		t.Fatal(err)
