@@ -80,6 +80,9 @@ func commands() map[string]command {
 	list = append(list, threadCommands()...)
 	list = append(list, webhookCommands()...)
 	list = append(list, creditCommands()...)
+	list = append(list, notificationCommands()...)
+	list = append(list, programCommands()...)
+	list = append(list, reportExtraCommands()...)
 	m := make(map[string]command, len(list))
 	for _, c := range list {
 		m[c.name] = c

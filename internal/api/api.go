@@ -89,6 +89,9 @@ func (a *API) Routes() []Route {
 	list = append(list, a.statusRoutes()...)
 	list = append(list, a.threadRoutes()...)
 	list = append(list, a.webhookRoutes()...)
+	list = append(list, a.notificationRoutes()...)
+	list = append(list, a.programRoutes()...)
+	list = append(list, a.reportExtraRoutes()...)
 	return append(list, a.creditRoutes()...)
 }
 

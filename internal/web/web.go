@@ -157,6 +157,8 @@ func (s *Web) Register(mux *http.ServeMux) {
 	all = append(all, s.threadRoutes()...)
 	all = append(all, s.webhookRoutes()...)
 	all = append(all, s.creditRoutes()...)
+	all = append(all, s.notificationRoutes()...)
+	all = append(all, s.programRoutes()...)
 	for _, rt := range append(all, s.wellKnownRoutes()...) {
 		mux.Handle(rt.pattern, s.guard(rt.access, rt.handle))
 	}

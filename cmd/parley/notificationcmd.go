@@ -1,0 +1,3 @@
+package main
+
+func notificationCommands() []command { return nil }

@@ -1,0 +1,4 @@
+package api
+
+// reportExtraRoutes: triage actions beyond the RM transitions.
+func (a *API) reportExtraRoutes() []Route { return nil }
