@@ -43,7 +43,8 @@ type DB struct {
 	write  *sql.DB
 	read   *sql.DB
 	reads  *stmtCache
-	path   string // the SQLite file, empty on PostgreSQL
+	batch  *batcher // SQLite's group commit; nil on PostgreSQL
+	path   string   // the SQLite file, empty on PostgreSQL
 }
 
 // Open connects to the database named by dsn: a postgres:// or postgresql://
@@ -89,12 +90,14 @@ func openSQLite(path string) (*DB, error) {
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "foreign_keys(ON)")
 	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "temp_store(MEMORY)") // savepoints of grouped commits journal in memory
 	q.Set("_time_format", "sqlite")
 	dsn := "file:" + path + "?" + q.Encode()
-	write, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
+	conn, err := newWriteConnector(dsn + "&_txlock=immediate")
 	if err != nil {
 		return nil, err
 	}
+	write := sql.OpenDB(conn)
 	write.SetMaxOpenConns(1) // SQLite has one writer; queueing here beats SQLITE_BUSY
 	write.SetMaxIdleConns(1)
 	write.SetConnMaxLifetime(0)
@@ -106,7 +109,7 @@ func openSQLite(path string) (*DB, error) {
 	n := max(4, 2*runtime.NumCPU())
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
-	return &DB{Engine: SQLite, write: write, read: read, reads: newStmtCache(read), path: path}, nil
+	return &DB{Engine: SQLite, write: write, read: read, reads: newStmtCache(read), batch: newBatcher(write), path: path}, nil
 }
 
 // Ping checks both pools.
@@ -119,6 +122,9 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	if db.batch != nil {
+		db.batch.close()
+	}
 	db.reads.close()
 	err := db.write.Close()
 	if db.read != db.write {
@@ -136,8 +142,13 @@ func (db *DB) Path() string { return db.path }
 
 // Tx runs fn in one write transaction, committing when fn returns nil and
 // rolling back otherwise. Every state change in Parley goes through here
-// together with its journal entry and outbox jobs.
+// together with its journal entry and outbox jobs. On SQLite, concurrent
+// callers share a commit (batch.go): fn must not keep tx after it returns,
+// and it runs inside a savepoint, never as the outermost transaction.
 func (db *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
+	if db.batch != nil {
+		return db.batch.tx(ctx, fn)
+	}
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
