@@ -177,7 +177,7 @@ func (a *app) wire() error {
 	a.runner.Every(cases.JobExpireSilence, time.Hour)
 	a.runner.Handle(cases.JobEscalate, a.cases.EscalateJob)
 	a.runner.Every(cases.JobEscalate, time.Hour)
-	a.webhooks = webhooks.NewService(a.db, a.now, a.cases, webhooks.Config{Timeout: 10 * time.Second})
+	a.webhooks = webhooks.NewService(a.db, a.now, a.cases, webhooks.Config{Timeout: 10 * time.Second, AllowPrivate: a.cfg.WebhooksAllowPrivate})
 	a.runner.Handle(webhooks.JobDispatch, a.webhooks.DispatchJob)
 	a.runner.Every(webhooks.JobDispatch, time.Minute)
 	a.runner.Handle(webhooks.JobDeliver, a.webhooks.DeliverJob)

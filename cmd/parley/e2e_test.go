@@ -176,7 +176,7 @@ func TestBackupAndConfig(t *testing.T) {
 // serveForCLI serves a fresh instance for a CLI end-to-end test and signs
 // its first administrator, root@cert.example, in; it returns the CLI of
 // that administrator and the server's URL. The server stops with the test.
-func serveForCLI(t *testing.T) (*e2e, string) {
+func serveForCLI(t *testing.T, env ...string) (*e2e, string) {
 	t.Helper()
 	e := &e2e{t: t, env: map[string]string{
 		"PARLEY_DATA":         t.TempDir(),
@@ -186,6 +186,10 @@ func serveForCLI(t *testing.T) (*e2e, string) {
 		"PARLEY_LOG_LEVEL":    "error",
 		"PARLEY_CONFIG_DIR":   t.TempDir(),
 	}}
+	for _, kv := range env { // NAME=value settings of this test's server
+		k, v, _ := strings.Cut(kv, "=")
+		e.env[k] = v
+	}
 	e.must("correct horse battery\n", "admin", "create-user", "--admin", "--email", "root@cert.example", "--name", "Root")
 	ctx, cancel := context.WithCancel(context.Background())
 	var serveOut, serveLog syncBuffer

@@ -26,7 +26,7 @@ func TestWebhookCLI(t *testing.T) {
 		mu.Unlock()
 	}))
 	defer recv.Close()
-	e, _ := serveForCLI(t)
+	e, _ := serveForCLI(t, "PARLEY_WEBHOOKS_ALLOW_PRIVATE=true")
 	var o struct{ ID int64 }
 	if err := json.Unmarshal([]byte(e.must("", "orgs", "create", "--name", "Acme Routers", "--kind", "vendor", "--json")), &o); err != nil {
 		t.Fatal(err)

@@ -43,6 +43,9 @@ type Config struct {
 	PGPPassphrase string // protects the instance's OpenPGP key in the database; empty: stored unprotected
 	IntakeAddress string // where reporters write (security.txt, the key's user ID); empty: the sender address
 	IntakeListen  string // host:port of the built-in SMTP listener for reports; empty: off
+	// WebhooksAllowPrivate lets webhooks reach loopback and private
+	// addresses (receivers inside the operator's network); off: public only.
+	WebhooksAllowPrivate bool
 }
 
 // setting is one configuration item known by flag, variable and file key.
@@ -77,6 +80,7 @@ func (c *Config) settings() []setting {
 		{name: "pgp-passphrase", usage: "passphrase protecting the instance's OpenPGP key in the database", str: &c.PGPPassphrase, secret: true},
 		{name: "intake-address", usage: "e-mail address that receives vulnerability reports (shown in security.txt)", str: &c.IntakeAddress},
 		{name: "intake-listen", usage: "host:port of the built-in SMTP listener for e-mailed reports; empty: off", str: &c.IntakeListen},
+		{name: "webhooks-allow-private", usage: "let organisations' webhooks reach loopback and private-network addresses", flag: &c.WebhooksAllowPrivate},
 		{name: "case-prefix", usage: "prefix of case keys (PREFIX-2026-0042): capital letters and digits", str: &c.CasePrefix},
 	}
 }

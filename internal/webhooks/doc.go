@@ -33,5 +33,8 @@
 //   - Creating and deleting a webhook are journalled in their transaction;
 //     deliveries are operational records, not journal entries.
 //   - URLs are https, or http to 127.0.0.1 or localhost (for tests and a
-//     receiver on the same host).
+//     receiver on the same host). Unless Config.AllowPrivate, deliveries
+//     reach public addresses only, checked on the address dialled after
+//     DNS (dial.go), and a webhook to a literal private address or
+//     localhost is refused when created.
 package webhooks

@@ -58,6 +58,9 @@ type Config struct {
 	Timeout     time.Duration // per POST; default 10s
 	MaxAttempts int           // per delivery; default 8 (about 40 minutes of backoff)
 	Batch       int           // events read per page while dispatching; default 100
+	// AllowPrivate lets webhooks reach loopback and private-network
+	// addresses: for receivers inside the operator's own network, and tests.
+	AllowPrivate bool
 }
 
 // Service manages webhooks and delivers their events.
@@ -80,12 +83,7 @@ func NewService(db *store.DB, now func() time.Time, cs *cases.Service, cfg Confi
 	if cfg.Batch <= 0 {
 		cfg.Batch = 100
 	}
-	client := &http.Client{
-		Timeout: cfg.Timeout,
-		// A redirect is an answer like any other non-2xx: not followed.
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
-	return &Service{db: db, now: now, cases: cs, cfg: cfg, client: client}
+	return &Service{db: db, now: now, cases: cs, cfg: cfg, client: newClient(cfg.Timeout, cfg.AllowPrivate)}
 }
 
 // CanManage: an organisation's admins, administrators and coordinator
@@ -181,7 +179,7 @@ func (s *Service) Create(ctx context.Context, p auth.Principal, orgID int64, raw
 	if err := auth.Writable(p); err != nil {
 		return Webhook{}, "", err
 	}
-	u, err := CheckURL(rawURL)
+	u, err := s.checkReceiver(rawURL)
 	if err != nil {
 		return Webhook{}, "", err
 	}

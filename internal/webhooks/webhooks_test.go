@@ -195,7 +195,7 @@ func (w *world) hook(p auth.Principal, o org.Org, rc *receiver) (webhooks.Webhoo
 // vendor's entries never, and a vendor restricted by an embargo it has not
 // accepted only its own. Every delivery is signed with its hook's secret.
 func TestEmbargoedCaseReachesOnlyItsAudience(t *testing.T) {
-	w := newWorld(t, webhooks.Config{})
+	w := newWorld(t, webhooks.Config{AllowPrivate: true})
 	acmeRc, boltRc, newcoRc, certRc := newReceiver(t), newReceiver(t), newReceiver(t), newReceiver(t)
 	acmeHook, acmeSecret := w.hook(w.acmeAdmin, w.acme, acmeRc)
 	_, boltSecret := w.hook(w.boltAdmin, w.bolt, boltRc)
@@ -300,7 +300,7 @@ func TestEmbargoedCaseReachesOnlyItsAudience(t *testing.T) {
 // runner's backoff until it answers; the log records the attempts. A
 // redirect is not followed; after the last attempt the delivery fails.
 func TestFailingEndpointIsRetried(t *testing.T) {
-	w := newWorld(t, webhooks.Config{MaxAttempts: 3})
+	w := newWorld(t, webhooks.Config{MaxAttempts: 3, AllowPrivate: true})
 	rc := newReceiver(t)
 	rc.fail = 2
 	h, secret := w.hook(w.acmeAdmin, w.acme, rc)
@@ -358,7 +358,7 @@ func TestFailingEndpointIsRetried(t *testing.T) {
 // TestWhoManagesWebhooks: an organisation's admins, administrators and
 // staff; for anyone else its webhooks do not exist.
 func TestWhoManagesWebhooks(t *testing.T) {
-	w := newWorld(t, webhooks.Config{})
+	w := newWorld(t, webhooks.Config{AllowPrivate: true})
 	rc := newReceiver(t)
 	h, _ := w.hook(w.acmeAdmin, w.acme, rc)
 	for _, x := range []struct {
@@ -448,5 +448,46 @@ func TestCheckURL(t *testing.T) {
 		if err != nil && errs.FieldOf(err) != "url" {
 			t.Errorf("CheckURL(%q): field %q", x.in, errs.FieldOf(err))
 		}
+	}
+}
+
+// Without AllowPrivate a webhook cannot reach the instance's own network:
+// literal private addresses and localhost are refused when created, and a
+// delivery whose address turns out private (a name re-pointed after the
+// check, or a hook made while private receivers were allowed) fails at the
+// dial without reaching the receiver.
+func TestPrivateReceiversRefused(t *testing.T) {
+	w := newWorld(t, webhooks.Config{AllowPrivate: true})
+	rc := newReceiver(t)
+	h, _ := w.hook(w.acmeAdmin, w.acme, rc) // made while allowed
+	strict := webhooks.NewService(w.db, func() time.Time { return w.now }, w.cases, webhooks.Config{MaxAttempts: 1})
+	for _, u := range []string{"http://127.0.0.1:8080/hook", "http://localhost/hook", "https://10.1.2.3/hook",
+		"https://[::1]/hook", "https://169.254.169.254/latest/meta-data", "https://100.64.0.1/", "https://[fd00::1]/",
+		"https://printer.localhost/", "https://[::ffff:192.168.0.1]/"} {
+		_, _, err := strict.Create(w.ctx, w.admin, w.acme.ID, u)
+		if errs.KindOf(err) != errs.Invalid || errs.FieldOf(err) != "url" {
+			t.Errorf("create %s: %v, want a url error", u, err)
+		}
+	}
+	if _, _, err := strict.Create(w.ctx, w.admin, w.acme.ID, "https://tracker.example/hook"); err != nil {
+		t.Errorf("a public name: %v", err)
+	}
+	if _, err := strict.Ping(w.ctx, w.acmeAdmin, w.acme.ID, h.ID); err != nil {
+		t.Fatal(err)
+	}
+	runner := jobs.NewRunner(w.db, jobs.Config{Now: func() time.Time { return w.now }})
+	runner.Handle(webhooks.JobDeliver, strict.DeliverJob)
+	if _, err := runner.Drain(w.ctx); err != nil {
+		t.Fatal(err)
+	}
+	d := w.deliveries(w.acmeAdmin, h)
+	if len(d) != 1 || d[0].Status != "failed" || !strings.Contains(d[0].LastError, "not a public address") {
+		t.Fatalf("delivery to a loopback receiver: %+v", d)
+	}
+	rc.mu.Lock()
+	calls := rc.calls
+	rc.mu.Unlock()
+	if calls != 0 {
+		t.Fatalf("the loopback receiver was called %d times", calls)
 	}
 }
