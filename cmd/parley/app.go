@@ -170,6 +170,8 @@ func (a *app) wire() error {
 	notifier.RegisterThreads(a.runner, a.threads, a.cases)
 	a.runner.Handle(reports.JobExpireWaiting, a.reports.ExpireJob)
 	a.runner.Every(reports.JobExpireWaiting, time.Hour)
+	a.runner.Handle(mailin.JobRetry, a.retryMailJob)
+	a.runner.Every(mailin.JobRetry, time.Minute)
 	notifier.RegisterDeadlines(a.runner, a.deadlines, a.cases)
 	a.runner.Handle(deadlines.JobSweep, a.deadlines.SweepJob)
 	a.runner.Every(deadlines.JobSweep, 10*time.Minute)

@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/parleycvd/parley/internal/auth"
 	"github.com/parleycvd/parley/internal/errs"
+	"github.com/parleycvd/parley/internal/jobs"
 	"github.com/parleycvd/parley/internal/journal"
 	"github.com/parleycvd/parley/internal/mailin"
 	"github.com/parleycvd/parley/internal/pgp"
@@ -31,17 +33,22 @@ type mailOutcome struct {
 	MailID     int64
 	TrackingID string
 	New        bool   // a new report; else a message added to TrackingID
+	Again      bool   // filed by an earlier attempt, found by a retry
 	Quarantine string // why the message was quarantined; "" when taken in
 }
 
 func (o mailOutcome) String() string {
+	again := ""
+	if o.Again {
+		again = " (by an earlier attempt)"
+	}
 	switch {
 	case o.Quarantine != "":
 		return "quarantined: " + o.Quarantine
 	case o.New:
-		return "new report " + o.TrackingID
+		return "new report " + o.TrackingID + again
 	}
-	return "added to " + o.TrackingID
+	return "added to " + o.TrackingID + again
 }
 
 // intakeActor is the journal's actor of what the mail intake does.
@@ -63,19 +70,78 @@ func (a *app) takeMail(ctx context.Context, raw []byte) (mailOutcome, error) {
 		out.Quarantine = errs.Public(err) // Process quarantined it
 		return out, nil
 	}
-	out, err = a.mailToReport(ctx, in)
+	out, err = a.fileMail(ctx, in, time.Time{})
 	out.MailID = id
-	if err != nil {
-		if errs.KindOf(err) == errs.Internal {
-			return out, err // left "received" for a coordinator or a retry
-		}
-		out.Quarantine = errs.Public(err)
-		if f := errs.FieldOf(err); f != "" && !strings.HasPrefix(out.Quarantine, f) {
-			out.Quarantine = f + ": " + out.Quarantine
-		}
+	switch {
+	case err != nil:
+		return out, err // left "received" for the retry (retryMailJob)
+	case out.Quarantine != "":
 		return out, a.intake.SetStatus(ctx, intakeActor, id, mailin.Quarantined, out.Quarantine)
 	}
 	return out, a.intake.SetStatus(ctx, intakeActor, id, mailin.Accepted, out.String())
+}
+
+// fileMail takes in a parsed message: a new report, or a message of the
+// report its subject names. A refusal is the outcome's Quarantine; an
+// error is a failure that is not the message's (the database), after
+// which it stays "received". since is when a message taken in again was
+// stored (zero for one just received): what an earlier attempt filed
+// since then is found, not filed twice.
+func (a *app) fileMail(ctx context.Context, in mailin.Inbound, since time.Time) (mailOutcome, error) {
+	plan, err := a.planMail(ctx, in)
+	var out mailOutcome
+	if err == nil && !since.IsZero() {
+		var tid string
+		tid, err = a.reports.MailTaken(ctx, reports.MailTrace{Since: since, Reply: plan.reply, Submission: plan.sub})
+		if err == nil && tid != "" {
+			return mailOutcome{TrackingID: tid, New: plan.reply == nil, Again: true}, nil
+		}
+	}
+	if err == nil {
+		out, err = a.submitMail(ctx, plan)
+	}
+	if err == nil || errs.KindOf(err) == errs.Internal {
+		return out, err
+	}
+	out.Quarantine = errs.Public(err)
+	if f := errs.FieldOf(err); f != "" && !strings.HasPrefix(out.Quarantine, f) {
+		out.Quarantine = f + ": " + out.Quarantine
+	}
+	return out, nil
+}
+
+// retakeMail is the mail retry's taker (mailin.Taker): it takes in again
+// a stored message that stayed "received".
+func (a *app) retakeMail(ctx context.Context, m mailin.Stored) (mailin.Status, string, error) {
+	in, err := a.intake.Parse(ctx, m.Raw)
+	switch {
+	case mailin.Retryable(ctx, err):
+		return "", "", err
+	case err != nil:
+		return mailin.Quarantined, errs.Public(err), nil
+	}
+	out, err := a.fileMail(ctx, in, m.ReceivedAt)
+	switch {
+	case err != nil:
+		return "", "", err
+	case out.Quarantine != "":
+		return mailin.Quarantined, out.Quarantine, nil
+	}
+	a.log.InfoContext(ctx, "mail intake: taken in on a retry", "mail", m.ID, "outcome", out.String())
+	return mailin.Accepted, out.String(), nil
+}
+
+// retryMailJob is the handler of the periodic mailin.JobRetry: mail that
+// stayed "received" is taken in again, and quarantined after the last
+// attempt.
+func (a *app) retryMailJob(ctx context.Context, _ jobs.Job) error {
+	res, err := a.intake.Retry(ctx, a.retakeMail)
+	if res != (mailin.RetryResult{}) {
+		a.log.InfoContext(ctx, "mail intake: retried", "accepted", res.Accepted, "quarantined", res.Quarantined, "failed", res.Failed,
+			"gave_up", res.GaveUp)
+		a.runner.Wake() // receipts and notices were queued
+	}
+	return err
 }
 
 // deliverMail is the SMTP listener's delivery: the sender is told to try
@@ -95,21 +161,26 @@ func (a *app) deliverMail(ctx context.Context, raw []byte) error {
 	return nil
 }
 
-// mailToReport adds a reply to the report its subject names, or makes a
-// new report of the message.
-func (a *app) mailToReport(ctx context.Context, in mailin.Inbound) (mailOutcome, error) {
+// mailPlan is what the intake makes of a message: a reply to the report
+// its subject names, or else a new report.
+type mailPlan struct {
+	reply *reports.MailReply
+	sub   reports.Submission
+}
+
+// planMail decides what to make of a message.
+func (a *app) planMail(ctx context.Context, in mailin.Inbound) (mailPlan, error) {
 	atts := mailAttachments(in)
 	if ref := strings.ToUpper(in.Reference); ref != "" {
 		if !strings.HasPrefix(ref, "RPT-") {
-			return mailOutcome{}, errs.E(errs.Invalid, "the subject names %s, which is not a report; mail about cases is not taken in yet", ref)
+			return mailPlan{}, errs.E(errs.Invalid, "the subject names %s, which is not a report; mail about cases is not taken in yet", ref)
 		}
 		exists, err := a.reports.TrackingIDExists(ctx, ref)
 		if err != nil {
-			return mailOutcome{}, err
+			return mailPlan{}, err
 		}
 		if exists {
-			_, err := a.reports.AddMailReply(ctx, reports.MailReply{TrackingID: ref, From: in.From, Body: in.Text, Attachments: atts})
-			return mailOutcome{TrackingID: ref}, err
+			return mailPlan{reply: &reports.MailReply{TrackingID: ref, From: in.From, Body: in.Text, Attachments: atts}}, nil
 		}
 	}
 	sub := reports.Submission{Channel: reports.ChannelEmail, Attachments: atts, Details: reports.Details{
@@ -123,9 +194,19 @@ func (a *app) mailToReport(ctx context.Context, in mailin.Inbound) (mailOutcome,
 	}
 	key, err := a.senderKey(ctx, in)
 	if err != nil {
-		return mailOutcome{}, err
+		return mailPlan{}, err
 	}
 	sub.PGPKey = key
+	return mailPlan{sub: sub}, nil
+}
+
+// submitMail files what planMail made of a message.
+func (a *app) submitMail(ctx context.Context, plan mailPlan) (mailOutcome, error) {
+	if plan.reply != nil {
+		_, err := a.reports.AddMailReply(ctx, *plan.reply)
+		return mailOutcome{TrackingID: plan.reply.TrackingID}, err
+	}
+	sub := plan.sub
 	rc, err := a.reports.Submit(ctx, auth.Principal{}, sub)
 	if errs.FieldOf(err) == "contact.email" { // an unusual From: keep the report, anonymous
 		sub.Contact.Email = ""
@@ -272,7 +353,8 @@ func runIntake(ctx context.Context, c *cli, args []string) error {
 	case out.MailID == 0:
 		return &exitError{code: 75, msg: fmt.Sprintf("the message was not stored: %v", err)}
 	case err != nil:
-		return &exitError{code: 1, msg: fmt.Sprintf("mail %d was stored but not taken in: %v", out.MailID, err)}
+		return &exitError{code: 1, msg: fmt.Sprintf("mail %d was stored but not taken in (the server tries it again in a few minutes): %v",
+			out.MailID, err)}
 	}
 	if !asJSON {
 		fmt.Fprintln(c.stdout, out.String())

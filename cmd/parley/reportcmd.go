@@ -120,11 +120,14 @@ func runReport(ctx context.Context, c *cli, args []string) error {
 			}
 		}},
 	}
+	for name, v := range reportExtraVerbs() { // triage verbs: reportextracmd.go
+		verbs[name] = v
+	}
 	// assess takes any number of Name=Value arguments: handled apart.
 	if len(args) > 0 && args[0] == "assess" {
 		return reportAssess(ctx, c, args[1:])
 	}
-	return runCaseVerbs(ctx, c, "report", reportUsage, verbs, args)
+	return runCaseVerbs(ctx, c, "report", reportUsage+reportExtraUsage, verbs, args)
 }
 
 func reportSubmit(c *cli) func(fs *flag.FlagSet) caseVerbRun {

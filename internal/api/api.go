@@ -92,6 +92,7 @@ func (a *API) Routes() []Route {
 	list = append(list, a.notificationRoutes()...)
 	list = append(list, a.programRoutes()...)
 	list = append(list, a.reportExtraRoutes()...)
+	list = append(list, a.capacityRoutes()...)
 	return append(list, a.creditRoutes()...)
 }
 

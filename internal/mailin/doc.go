@@ -10,6 +10,15 @@
 //     "quarantined" and the reason ("mail.quarantined") for a coordinator to
 //     look at. The SMTP server answers 250 only once the message is stored,
 //     and a temporary 451 when storing failed, so the sender retries.
+//   - Nothing stays "received" for good: Retry (the periodic job JobRetry)
+//     tries a message left "received" again some minutes after it arrived,
+//     then after waits that double, each attempt counted (attempts) and
+//     claimed in its own transaction ("mail.retry") before it runs, so that
+//     two instances never try one message at once and an attempt that
+//     crashes the server still counts; a failed attempt is journaled
+//     ("mail.retry_failed") with its reason, and after the last one the
+//     message is quarantined with the reason. The Taker that files a
+//     message is idempotent (it finds what an earlier attempt filed).
 //   - Parse never panics on any input; it returns an error saying why (kind
 //     errs.Invalid, or errs.TooLarge for a limit). A panic inside a library
 //     becomes an errs.Internal error, which tests and fuzzers treat as a bug.

@@ -37,6 +37,8 @@ type Stored struct {
 	From       string // as the raw header has it, for listing
 	Subject    string // as the raw header has it, for listing
 	Size       int
+	Attempts   int    // how often Retry tried to take it in again
+	LastError  string // why the last of those attempts failed
 	Raw        []byte // only filled by Get
 }
 
@@ -44,6 +46,7 @@ type Stored struct {
 type IntakeConfig struct {
 	Reference *regexp.Regexp // see Options.Reference
 	Limits    Limits
+	Retry     RetryConfig // see Retry
 }
 
 // Intake keeps every inbound message and parses it.
@@ -59,6 +62,7 @@ type Intake struct {
 // keys and checking signatures against contacts' keys for the sender.
 func NewIntake(db *store.DB, now func() time.Time, keyring *pgp.Keyring, contacts *pgp.Contacts, cfg IntakeConfig) *Intake {
 	cfg.Limits = cfg.Limits.withDefaults()
+	cfg.Retry = cfg.Retry.withDefaults()
 	return &Intake{db: db, now: now, keyring: keyring, contacts: contacts, cfg: cfg}
 }
 
@@ -71,14 +75,9 @@ func (in *Intake) Process(ctx context.Context, raw []byte) (Inbound, int64, erro
 	if err != nil {
 		return Inbound{}, 0, err
 	}
-	msg, err := Parse(raw, Options{
-		Keys:      dbKeys{ctx: ctx, in: in},
-		Reference: in.cfg.Reference,
-		Limits:    in.cfg.Limits,
-		Now:       in.now(),
-	})
+	msg, err := in.Parse(ctx, raw)
 	if err != nil {
-		if ctx.Err() != nil || errors.Is(err, errKeysUnavailable) {
+		if Retryable(ctx, err) {
 			return Inbound{}, id, err // not the message's fault: leave it "received" to try again
 		}
 		if qerr := in.SetStatus(ctx, journal.System, id, Quarantined, errs.Public(err)); qerr != nil {
@@ -87,6 +86,25 @@ func (in *Intake) Process(ctx context.Context, raw []byte) (Inbound, int64, erro
 		return Inbound{}, id, err
 	}
 	return msg, id, nil
+}
+
+// Parse parses a message as Process does, with the instance's keys and
+// the sender's contact keys, without storing it: for a stored message
+// taken in again (see Retry).
+func (in *Intake) Parse(ctx context.Context, raw []byte) (Inbound, error) {
+	return Parse(raw, Options{
+		Keys:      dbKeys{ctx: ctx, in: in},
+		Reference: in.cfg.Reference,
+		Limits:    in.cfg.Limits,
+		Now:       in.now(),
+	})
+}
+
+// Retryable reports whether a failure of Parse is not the message's fault
+// (the instance's keys could not be read, or ctx ended): such a message is
+// left "received" to be tried again rather than quarantined.
+func Retryable(ctx context.Context, err error) bool {
+	return err != nil && (ctx.Err() != nil || errors.Is(err, errKeysUnavailable))
 }
 
 // Deliver is Process for the SMTP server: it fails only when the message
@@ -215,12 +233,13 @@ func (in *Intake) Get(ctx context.Context, id int64) (Stored, error) {
 	return s, nil
 }
 
-const storedColumns = `id, received_at, status, reason, message_id, mail_from, subject, LENGTH(raw)`
+const storedColumns = `id, received_at, status, reason, message_id, mail_from, subject, LENGTH(raw), attempts, last_error`
 
 func scanStored(row interface{ Scan(...any) error }, more ...any) (Stored, error) {
 	var s Stored
 	var status string
-	err := row.Scan(append([]any{&s.ID, &s.ReceivedAt, &status, &s.Reason, &s.MessageID, &s.From, &s.Subject, &s.Size}, more...)...)
+	err := row.Scan(append([]any{&s.ID, &s.ReceivedAt, &status, &s.Reason, &s.MessageID, &s.From, &s.Subject, &s.Size, &s.Attempts,
+		&s.LastError}, more...)...)
 	s.Status, s.ReceivedAt = Status(status), s.ReceivedAt.UTC()
 	return s, err
 }

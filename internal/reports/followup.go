@@ -47,6 +47,13 @@ type ReporterView struct {
 	ClosedAt       time.Time
 	Attachments    []Attachment
 	Messages       []Message
+	// What the reporter's pages show beyond the report (capacity.go,
+	// timeline.go): the capacity chosen, the case the report is filed in
+	// (0: none) and the coordinator's decisions, for the timeline.
+	Capacity   Capacity
+	CapacityAt time.Time
+	CaseID     int64
+	Milestones []Milestone
 }
 
 // ByFollowUp returns the report whose follow-up secret is secret, as its
@@ -70,7 +77,8 @@ func (s *Service) View(ctx context.Context, who Reporter) (ReporterView, error) 
 	if err != nil {
 		return ReporterView{}, err
 	}
-	return s.reporterView(r, msgs), nil
+	v := s.reporterView(r, msgs)
+	return v, viewExtras(ctx, q, &v)
 }
 
 // resolve finds the report who may read (or, with write, add to).
@@ -180,6 +188,8 @@ type Summary struct {
 	ReceivedAt     time.Time
 	AcknowledgedAt time.Time
 	UpdatedAt      time.Time
+	CaseID         int64 // the case it is filed in, 0 if none
+	Capacity       Capacity
 }
 
 // Mine lists the reports the signed-in p submitted, newest first; a page
@@ -192,8 +202,8 @@ func (s *Service) Mine(ctx context.Context, p auth.Principal, page store.Page) (
 	if after <= 0 {
 		after = 1 << 62
 	}
-	rows, err := s.db.Read().QueryContext(ctx, `SELECT id, tracking_id, title, status, rm_state, received_at, acknowledged_at, updated_at
-		FROM reports WHERE reporter_user_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3`, p.UserID, after, page.Size())
+	rows, err := s.db.Read().QueryContext(ctx, `SELECT id, tracking_id, title, status, rm_state, received_at, acknowledged_at, updated_at,
+		case_id, capacity FROM reports WHERE reporter_user_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3`, p.UserID, after, page.Size())
 	if err != nil {
 		return nil, err
 	}
@@ -201,12 +211,13 @@ func (s *Service) Mine(ctx context.Context, p auth.Principal, page store.Page) (
 	var out []Summary
 	for rows.Next() {
 		var m Summary
-		var status, rm string
+		var status, rm, capacity string
 		var ack sql.NullTime
-		if err := rows.Scan(&m.ID, &m.TrackingID, &m.Title, &status, &rm, &m.ReceivedAt, &ack, &m.UpdatedAt); err != nil {
+		var caseID sql.NullInt64
+		if err := rows.Scan(&m.ID, &m.TrackingID, &m.Title, &status, &rm, &m.ReceivedAt, &ack, &m.UpdatedAt, &caseID, &capacity); err != nil {
 			return nil, err
 		}
-		m.Status, m.AcknowledgedAt = Status(status), utc(ack)
+		m.Status, m.AcknowledgedAt, m.CaseID, m.Capacity = Status(status), utc(ack), caseID.Int64, Capacity(capacity)
 		if m.RM, err = protocol.ParseRMState(rm); err != nil {
 			return nil, err
 		}

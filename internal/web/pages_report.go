@@ -1,12 +1,15 @@
 package web
 
 import (
+	"context"
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/parleycvd/parley/internal/errs"
+	"github.com/parleycvd/parley/internal/org"
 	"github.com/parleycvd/parley/internal/reports"
 )
 
@@ -19,9 +22,11 @@ func (s *Web) reportRoutes() []route {
 		{"GET /report/follow-up", anyone, s.followUp},
 		{"POST /report/follow-up", anyone, s.followUpMessage},
 		{"GET /report/follow-up/attachments/{aid}", anyone, s.followUpAttachment},
+		{"POST /report/follow-up/capacity", anyone, s.followUpCapacity},
 		{"GET /reports/mine", signedIn, s.myReports},
 		{"GET /reports/{id}", signedIn, s.myReport},
 		{"POST /reports/{id}", signedIn, s.myReportMessage},
+		{"POST /reports/{id}/capacity", signedIn, s.capacitySave},
 		{"GET /reports/{id}/attachments/{aid}", signedIn, s.myReportAttachment},
 		{"GET /triage", signedIn, s.triageQueue},
 		{"POST /triage/close", signedIn, s.triageCloseMany},
@@ -66,6 +71,7 @@ type reportFormPage struct {
 	Policy    policyFacts
 	Zones     []string
 	Reasons   []reports.Reason
+	Program   *org.Program // the program the report is sent through, if any
 }
 
 // Attrs describes field's input by its help, and by its error if any.
@@ -103,7 +109,56 @@ func (s *Web) reportPage(v *visitor, in reportInput) reportFormPage {
 }
 
 func (s *Web) reportForm(w http.ResponseWriter, r *http.Request, v *visitor) {
-	s.render(w, r, http.StatusOK, "report", s.reportPage(v, newReportInput()))
+	in := newReportInput()
+	in.Program = r.URL.Query().Get("program")
+	page := s.reportPage(v, in)
+	if err := s.formProgram(r.Context(), v, &page); err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
+	if g := page.Program; g != nil && g.OrgKind != org.Coordinator && page.In.Vendors[0] == "" {
+		page.In.Vendors[0] = g.OrgName // the vendor, pre-filled
+	}
+	s.render(w, r, http.StatusOK, "report", page)
+}
+
+// formProgram finds the program the report form is sent through (its
+// slug in page.In.Program): an unknown or unpublished one is dropped, and
+// the form is the instance's own.
+func (s *Web) formProgram(ctx context.Context, v *visitor, page *reportFormPage) error {
+	if page.In.Program == "" {
+		return nil
+	}
+	g, err := s.Orgs.ProgramBySlug(ctx, v.P, page.In.Program)
+	if errs.Is(err, errs.NotFound) {
+		page.In.Program = ""
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	page.Program = &g
+	return nil
+}
+
+// withProgramVendor records the organisation of the program a report is
+// sent through as its vendor: the row that names it, else a row added.
+// A coordinator's program names no vendor.
+func withProgramVendor(sub reports.Submission, g *org.Program) reports.Submission {
+	if g == nil || g.OrgKind == org.Coordinator {
+		return sub
+	}
+	key := strings.ToLower(strings.Join(strings.Fields(g.OrgName), " "))
+	vendors := slices.Clone(sub.Vendors)
+	for i, vd := range vendors {
+		if strings.ToLower(strings.Join(strings.Fields(vd.Name), " ")) == key {
+			vendors[i].OrgID = g.OrgID
+			sub.Vendors = vendors
+			return sub
+		}
+	}
+	sub.Vendors = append(vendors, reports.Vendor{Name: g.OrgName, OrgID: g.OrgID})
+	return sub
 }
 
 // reportSubmit takes the form in: a honeypot or an unreadable upload
@@ -115,6 +170,10 @@ func (s *Web) reportSubmit(w http.ResponseWriter, r *http.Request, v *visitor) {
 	vals, files, fileErr := s.readReportForm(w, r)
 	in := inputFrom(vals)
 	page := s.reportPage(v, in)
+	if err := s.formProgram(r.Context(), v, &page); err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
 	again := func(st int, err error) {
 		page.Form = formOf(err)
 		page.Form.Field = formField(page.Form.Field)
@@ -136,7 +195,7 @@ func (s *Web) reportSubmit(w http.ResponseWriter, r *http.Request, v *visitor) {
 		again(formStatus(fileErr), fileErr)
 		return
 	}
-	sub := in.submission(files)
+	sub := withProgramVendor(in.submission(files), page.Program)
 	if vals.Get("confirm") == "" {
 		if gaps := reports.Completeness(withoutEmptyRows(sub)); len(gaps) > 0 {
 			page.Gaps, page.Files = gaps, len(files)

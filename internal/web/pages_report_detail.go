@@ -35,9 +35,10 @@ type triageReportPage struct {
 	Reasons    []reports.Reason
 	Priorities []reports.Priority
 	Form       Form
-	FormName   string            // the form the error belongs to
-	Typed      map[string]string // what a refused form held
-	CaseKey    string            // the case the report is filed in, if any
+	FormName   string                 // the form the error belongs to
+	Typed      map[string]string      // what a refused form held
+	CaseKey    string                 // the case the report is filed in, if any
+	Capacity   reports.CapacityChoice // who follows up with the vendors, as the reporter chose
 }
 
 // HTML renders reporter-supplied Markdown, sanitised.
@@ -111,6 +112,9 @@ func (s *Web) loadTriage(ctx context.Context, v *visitor, id int64) (triageRepor
 	}
 	page.Assignee = s.names(ctx).of(rep.AssigneeID)
 	if page.CaseKey, err = s.caseKeyOf(ctx, v, id); err != nil {
+		return page, err
+	}
+	if page.Capacity, err = s.Reports.CapacityOf(ctx, v.P, id); err != nil {
 		return page, err
 	}
 	page.NextStep = reports.NextStep(rep.SSVC.Outcome)

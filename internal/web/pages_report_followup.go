@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"html/template"
 	"mime"
 	"net/http"
@@ -25,22 +26,45 @@ type followUpPage struct {
 	AttachQuery string // the query of attachment links (the secret)
 	Body        string
 	Form        Form
+	// The portal (pages_report_timeline.go): the expected timeline, the
+	// case, and the capacity form with its error and note.
+	Progress       reportProgress
+	Capacities     []reports.Capacity
+	CapacityAction string
+	CapacityForm   Form
+	Note           string
 }
 
 // Attrs describes the message field.
 func (p followUpPage) Attrs(field string) template.HTMLAttr { return fieldAttrs(p.Form, field) }
 
-func (s *Web) followUpPageOf(v *visitor, view reports.ReporterView, secret string) followUpPage {
-	page := followUpPage{Layout: s.layout(v, "Report "+view.TrackingID, "report"), View: view, Secret: secret}
+func (s *Web) followUpPageOf(ctx context.Context, v *visitor, view reports.ReporterView, secret string) (followUpPage, error) {
+	page := followUpPage{Layout: s.layout(v, "Report "+view.TrackingID, "report"), View: view, Secret: secret,
+		Capacities: reports.Capacities}
 	if secret != "" {
 		page.Action = "/report/follow-up"
 		page.Attachments = "/report/follow-up/attachments/"
 		page.AttachQuery = "?" + url.Values{"secret": {secret}}.Encode()
+		page.CapacityAction = "/report/follow-up/capacity"
 	} else {
+		page.Nav = "mine"
 		page.Action = "/reports/" + itoa(view.ID)
 		page.Attachments = page.Action + "/attachments/"
+		page.CapacityAction = page.Action + "/capacity"
 	}
-	return page
+	var err error
+	page.Progress, err = s.progressOf(ctx, v.P, view)
+	return page, err
+}
+
+// showFollowUp renders a reporter's page of view.
+func (s *Web) showFollowUp(w http.ResponseWriter, r *http.Request, v *visitor, view reports.ReporterView, secret string) {
+	page, err := s.followUpPageOf(r.Context(), v, view, secret)
+	if err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "report_followup", page)
 }
 
 func (s *Web) followUp(w http.ResponseWriter, r *http.Request, v *visitor) {
@@ -51,7 +75,7 @@ func (s *Web) followUp(w http.ResponseWriter, r *http.Request, v *visitor) {
 		s.fail(w, r, v, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "report_followup", s.followUpPageOf(v, view, secret))
+	s.showFollowUp(w, r, v, view, secret)
 }
 
 func (s *Web) followUpMessage(w http.ResponseWriter, r *http.Request, v *visitor) {
@@ -63,7 +87,7 @@ func (s *Web) followUpMessage(w http.ResponseWriter, r *http.Request, v *visitor
 			s.fail(w, r, v, verr)
 			return
 		}
-		s.messageAgain(w, r, v, s.followUpPageOf(v, view, secret), body, err)
+		s.messageAgain(w, r, v, view, secret, body, err)
 		return
 	}
 	s.Wake()
@@ -71,9 +95,14 @@ func (s *Web) followUpMessage(w http.ResponseWriter, r *http.Request, v *visitor
 }
 
 // messageAgain shows a reporter's page with the message form's error.
-func (s *Web) messageAgain(w http.ResponseWriter, r *http.Request, v *visitor, page followUpPage, body string, err error) {
+func (s *Web) messageAgain(w http.ResponseWriter, r *http.Request, v *visitor, view reports.ReporterView, secret, body string, err error) {
 	if k := errs.KindOf(err); k != errs.Invalid && k != errs.Conflict {
 		s.fail(w, r, v, err)
+		return
+	}
+	page, perr := s.followUpPageOf(r.Context(), v, view, secret)
+	if perr != nil {
+		s.fail(w, r, v, perr)
 		return
 	}
 	page.Body, page.Form = body, formOf(err)
@@ -111,8 +140,14 @@ func download(w http.ResponseWriter, a reports.Attachment) {
 // myReportsPage lists a signed-in reporter's reports.
 type myReportsPage struct {
 	Layout
-	Reports []reports.Summary
+	Reports []myReport
 	Next    string
+}
+
+// myReport is a line of a reporter's reports, with the case it is part of.
+type myReport struct {
+	reports.Summary
+	Case caseRef
 }
 
 const reportsPerPage = 50
@@ -124,7 +159,20 @@ func (s *Web) myReports(w http.ResponseWriter, r *http.Request, v *visitor) {
 		s.fail(w, r, v, err)
 		return
 	}
-	page := myReportsPage{Layout: s.layout(v, "My reports", "mine"), Reports: list}
+	page := myReportsPage{Layout: s.layout(v, "My reports", "mine")}
+	for _, sm := range list {
+		row := myReport{Summary: sm}
+		if sm.CaseID != 0 {
+			key, err := s.Cases.KeyOf(r.Context(), sm.CaseID)
+			if err != nil {
+				s.fail(w, r, v, err)
+				return
+			}
+			_, aerr := s.Cases.Access(r.Context(), v.P, sm.CaseID)
+			row.Case = caseRef{Key: key, Link: aerr == nil}
+		}
+		page.Reports = append(page.Reports, row)
+	}
 	if len(list) == reportsPerPage {
 		page.Next = "/reports/mine?after=" + itoa(list[len(list)-1].ID)
 	}
@@ -150,7 +198,7 @@ func (s *Web) myReport(w http.ResponseWriter, r *http.Request, v *visitor) {
 	if !ok {
 		return
 	}
-	s.render(w, r, http.StatusOK, "report_followup", s.followUpPageOf(v, view, ""))
+	s.showFollowUp(w, r, v, view, "")
 }
 
 func (s *Web) myReportMessage(w http.ResponseWriter, r *http.Request, v *visitor) {
@@ -160,7 +208,7 @@ func (s *Web) myReportMessage(w http.ResponseWriter, r *http.Request, v *visitor
 	}
 	body := r.PostFormValue("body")
 	if _, err := s.Reports.AddReporterMessage(r.Context(), reports.ByAccount(v.P, view.ID), body); err != nil {
-		s.messageAgain(w, r, v, s.followUpPageOf(v, view, ""), body, err)
+		s.messageAgain(w, r, v, view, "", body, err)
 		return
 	}
 	s.Wake()

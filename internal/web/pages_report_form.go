@@ -43,6 +43,7 @@ type reportInput struct {
 	AIUse, AIDetails                               string
 	Products                                       []productRow
 	Vendors                                        []string
+	Program                                        string // the slug of the program the report is sent through, if any
 }
 
 // productRow is one row of the affected products: versions are typed as
@@ -67,7 +68,7 @@ func inputFrom(vals url.Values) reportInput {
 		ContactOrganisation: vals.Get("contact.organisation"), ContactEmail: vals.Get("contact.email"),
 		PGPKey: vals.Get("pgp_key"), ShareContact: vals.Get("share_contact") != "", Credit: vals.Get("credit"),
 		CreditName: vals.Get("credit_name"), TrackingIDs: vals.Get("tracking_ids"), AIUse: vals.Get("ai_use"),
-		AIDetails: vals.Get("ai_details"),
+		AIDetails: vals.Get("ai_details"), Program: vals.Get("program"),
 	}
 	for i := 0; i < reports.MaxProducts+1; i++ {
 		name, nok := vals[fmt.Sprintf("products[%d].name", i)]
