@@ -20,6 +20,7 @@ import (
 	"github.com/parleycvd/parley/internal/credits"
 	"github.com/parleycvd/parley/internal/deadlines"
 	"github.com/parleycvd/parley/internal/disputes"
+	"github.com/parleycvd/parley/internal/inbox"
 	"github.com/parleycvd/parley/internal/jobs"
 	"github.com/parleycvd/parley/internal/mail"
 	"github.com/parleycvd/parley/internal/mailin"
@@ -65,6 +66,8 @@ type app struct {
 	credits *credits.Service // credits in cases and the credited's answers
 
 	webhooks *webhooks.Service // organisations' signed webhooks
+
+	inbox *inbox.Service // users' notifications, mail preferences and mutes
 }
 
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
@@ -138,6 +141,7 @@ func (a *app) wire() error {
 	a.keyring = pgp.NewKeyring(a.db, a.now, pgp.KeyringConfig{Name: a.cfg.Instance, Email: a.cfg.Intake(),
 		Passphrase: []byte(a.cfg.PGPPassphrase)})
 	a.contacts = pgp.NewContacts(a.db, a.now)
+	a.inbox = inbox.NewService(a.db, a.now, a.contacts)
 	reg, err := ssvc.New()
 	if err != nil {
 		return fmt.Errorf("SSVC data: %w", err)
@@ -168,6 +172,10 @@ func (a *app) wire() error {
 	notifier.RegisterReports(a.runner, a.reports, notify.ReportsConfig{ReplyTo: a.cfg.Intake()})
 	notifier.RegisterDisputes(a.runner, a.disputes, a.cases)
 	notifier.RegisterThreads(a.runner, a.threads, a.cases)
+	notifier.UseInbox(a.runner, a.inbox, a.orgs)
+	notifier.RegisterNews(a.runner, a.cases)
+	a.runner.Handle(inbox.JobSweep, a.inbox.SweepJob)
+	a.runner.Every(inbox.JobSweep, 10*time.Minute)
 	a.runner.Handle(reports.JobExpireWaiting, a.reports.ExpireJob)
 	a.runner.Every(reports.JobExpireWaiting, time.Hour)
 	a.runner.Handle(mailin.JobRetry, a.retryMailJob)
@@ -187,6 +195,7 @@ func (a *app) wire() error {
 		Logger: a.log, Wake: a.runner.Wake, Deadlines: a.deadlines, Disputes: a.disputes, Threads: a.threads,
 		Status: a.status, Credits: a.credits})
 	a.api.Webhooks = a.webhooks
+	a.api.Inbox = a.inbox
 	a.runner.Handle("maintenance.purge", a.purge)
 	a.runner.Every("maintenance.purge", time.Hour)
 	return nil

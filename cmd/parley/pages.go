@@ -21,5 +21,6 @@ func (a *app) pages() (func(*http.ServeMux), error) {
 		return nil, err
 	}
 	w.Webhooks = a.webhooks
+	w.Inbox = a.inbox
 	return w.Register, nil
 }

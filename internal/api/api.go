@@ -17,6 +17,7 @@ import (
 	"github.com/parleycvd/parley/internal/credits"
 	"github.com/parleycvd/parley/internal/deadlines"
 	"github.com/parleycvd/parley/internal/disputes"
+	"github.com/parleycvd/parley/internal/inbox"
 	"github.com/parleycvd/parley/internal/org"
 	"github.com/parleycvd/parley/internal/reports"
 	"github.com/parleycvd/parley/internal/ssvc"
@@ -56,6 +57,9 @@ type Deps struct {
 
 	// Webhooks keeps the organisations' signed webhooks and their deliveries.
 	Webhooks *webhooks.Service
+
+	// Inbox keeps each user's notifications, mail preferences and mutes.
+	Inbox *inbox.Service
 }
 
 // API holds the handlers.

@@ -36,7 +36,7 @@ func newWebhookEnv(t *testing.T) (*caseEnv, *webhooks.Service) {
 		t.Fatal(err)
 	}
 	cs := cases.NewService(db, clock, cases.Config{})
-	hooks := webhooks.NewService(db, clock, cs, webhooks.Config{Timeout: 5 * time.Second})
+	hooks := webhooks.NewService(db, clock, cs, webhooks.Config{Timeout: 5 * time.Second, AllowPrivate: true})
 	a := api.New(api.Deps{DB: db, Users: users, Orgs: orgs, Cases: cs, SSVC: reg, Now: clock, Logger: slog.New(slog.DiscardHandler),
 		Webhooks: hooks})
 	e := &caseEnv{orgs: orgs, tokens: map[string]string{}, vars: map[string]string{}}

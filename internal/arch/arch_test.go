@@ -29,9 +29,9 @@ var allowed = map[string][]string{
 	"org":             {"errs", "store", "journal", "auth", "store/storetest"},
 	"mail":            {"store", "store/storetest", "mail/mailtest"},
 	"mail/mailtest":   {},
-	"notify":          {"errs", "auth", "jobs", "mail", "org", "cases", "protocol", "reports", "pgp", "ssvc", "store", "deadlines", "store/storetest", "mail/mailtest", "disputes", "threads"},
-	"api":             {"errs", "store", "auth", "org", "ssvc", "cases", "protocol", "reports", "server", "deadlines", "store/storetest", "disputes", "status", "threads", "webhooks", "credits"},
-	"web":             {"errs", "store", "journal", "jobs", "mail", "auth", "org", "cases", "protocol", "reports", "markdown", "pgp", "ssvc", "deadlines", "store/storetest", "disputes", "status", "threads", "webhooks", "credits"},
+	"notify":          {"errs", "auth", "jobs", "mail", "org", "cases", "protocol", "reports", "pgp", "ssvc", "store", "deadlines", "store/storetest", "mail/mailtest", "disputes", "threads", "inbox", "credits", "status"},
+	"api":             {"errs", "store", "auth", "org", "ssvc", "cases", "protocol", "reports", "server", "deadlines", "store/storetest", "disputes", "status", "threads", "webhooks", "credits", "inbox", "pgp"},
+	"web":             {"errs", "store", "journal", "jobs", "mail", "auth", "org", "cases", "protocol", "reports", "markdown", "pgp", "ssvc", "deadlines", "store/storetest", "disputes", "status", "threads", "webhooks", "credits", "inbox"},
 	"server":          {"store", "store/storetest"},
 	"markdown":        {},
 	"pgp":             {"errs", "store", "journal", "store/storetest"},
@@ -44,6 +44,7 @@ var allowed = map[string][]string{
 	"status":          {"errs", "store", "journal", "jobs", "auth", "cases", "protocol", "deadlines", "store/storetest", "org"},
 	"webhooks":        {"errs", "store", "journal", "jobs", "auth", "cases", "org", "store/storetest"},
 	"credits":         {"errs", "store", "journal", "jobs", "auth", "cases", "store/storetest", "org"},
+	"inbox":           {"errs", "store", "journal", "jobs", "auth", "pgp", "store/storetest"},
 	"arch":            {},
 }
 

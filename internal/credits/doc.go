@@ -33,6 +33,9 @@
 //     the case's other participants see accepted credits only, as printed
 //     ("Anonymous" for an anonymous one), without e-mail, account or
 //     reasons; participants restricted by an embargo see their own only.
+//   - A credit of an account proposed, edited or withdrawn by someone
+//     other than the credited enqueues a JobEvent in the change's
+//     transaction: notify tells the credited account.
 //
 // Journal actions: credit.proposed, credit.edited, credit.withdrawn,
 // credit.accepted, credit.declined.

@@ -373,6 +373,9 @@ func record(ctx context.Context, tx *sql.Tx, at time.Time, p auth.Principal, c C
 		ObjectID: strconv.FormatInt(c.ID, 10), Data: data}); err != nil {
 		return err
 	}
+	if err := notice(ctx, tx, at, p, c, action); err != nil {
+		return err
+	}
 	if c.UserID == 0 {
 		return nil
 	}

@@ -7,10 +7,10 @@ import (
 	"slices"
 	"time"
 
+	"github.com/parleycvd/parley/internal/auth"
 	"github.com/parleycvd/parley/internal/cases"
 	"github.com/parleycvd/parley/internal/deadlines"
 	"github.com/parleycvd/parley/internal/jobs"
-	"github.com/parleycvd/parley/internal/mail"
 	"github.com/parleycvd/parley/internal/store"
 )
 
@@ -20,7 +20,8 @@ import (
 // case's coordinators, or, in a case without any, to coordinator staff;
 // where everyone must be told, the code that sets deadlines sets one per
 // participant. Reminders carry the case key, what is due and when, never
-// vulnerability details (they are not encrypted).
+// vulnerability details (they are not encrypted to a security contact).
+// To accounts they go through deliver.
 
 // RegisterDeadlines installs the handler of deadline reminders.
 func (n *Notifier) RegisterDeadlines(r *jobs.Runner, d *deadlines.Service, c *cases.Service) {
@@ -40,8 +41,12 @@ type reminderMail struct {
 	Link     string
 }
 
-// recipient is one address and the name to greet there.
-type recipient struct{ to, name string }
+// recipient is one address, the name to greet there and the account whose
+// own address it is (ID 0: an outside address).
+type recipient struct {
+	to, name string
+	user     auth.User
+}
 
 func (n *Notifier) deadlineReminder(ctx context.Context, j jobs.Job, d *deadlines.Service, c *cases.Service) error {
 	var r deadlines.Reminder
@@ -64,19 +69,16 @@ func (n *Notifier) deadlineReminder(ctx context.Context, j jobs.Job, d *deadline
 	if local := cur.Local(); local.Location().String() != "UTC" {
 		m.DueLocal = local.Format("Mon 2006-01-02 15:04 MST") + " (" + cur.Zone + ")"
 	}
-	// A retry after a partial failure mails the earlier addresses again; a
-	// second reminder is harmless, a missing one is not.
+	letters := make([]letter, 0, len(to))
 	for _, rc := range to {
 		m.Name = rc.name
 		subject, body, err := n.render("deadline_reminder.txt", m)
 		if err != nil {
 			return jobs.Permanent(err)
 		}
-		if err := n.send.Send(ctx, mail.Message{From: n.cfg.From, To: rc.to, Subject: subject, Text: body}); err != nil {
-			return err
-		}
+		letters = append(letters, letter{to: rc.to, user: rc.user, subject: subject, text: body})
 	}
-	return nil
+	return n.deliver(ctx, j, about{caseID: r.CaseID, caseKey: key, ref: key, link: m.Link}, letters)
 }
 
 // reminderTargets finds the case key, the owing participant's name and
@@ -87,8 +89,12 @@ func (n *Notifier) reminderTargets(ctx context.Context, c *cases.Service, r dead
 		if err != nil {
 			return "", "", nil, permanentIfNotFound(err)
 		}
+		accounts, err := n.accounts(ctx, t)
+		if err != nil {
+			return "", "", nil, err
+		}
 		for _, a := range t.Addresses {
-			to = append(to, recipient{to: a, name: t.Participant})
+			to = append(to, recipient{to: a, name: t.Participant, user: accounts[a]})
 		}
 		return t.CaseKey, t.Participant, to, nil
 	}
@@ -98,7 +104,7 @@ func (n *Notifier) reminderTargets(ctx context.Context, c *cases.Service, r dead
 	}
 	staff, err := (&reportNotifier{Notifier: n}).staffUsers(ctx)
 	for _, u := range staff {
-		to = append(to, recipient{to: u.Email, name: u.Name})
+		to = append(to, recipient{to: u.Email, name: u.Name, user: n.account(u)})
 	}
 	return key, "", to, err
 }
@@ -122,10 +128,14 @@ func (n *Notifier) coordinators(ctx context.Context, c *cases.Service, caseID in
 		if err != nil {
 			return "", nil, err
 		}
+		accounts, err := n.accounts(ctx, t)
+		if err != nil {
+			return "", nil, err
+		}
 		for _, a := range t.Addresses {
 			if !slices.Contains(seen, a) {
 				seen = append(seen, a)
-				to = append(to, recipient{to: a, name: t.Participant})
+				to = append(to, recipient{to: a, name: t.Participant, user: accounts[a]})
 			}
 		}
 	}

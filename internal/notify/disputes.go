@@ -8,14 +8,14 @@ import (
 	"github.com/parleycvd/parley/internal/cases"
 	"github.com/parleycvd/parley/internal/disputes"
 	"github.com/parleycvd/parley/internal/jobs"
-	"github.com/parleycvd/parley/internal/mail"
 )
 
 // Mail about disputes: each change tells the parties and the mediator
 // (but not the participant that made it) at their participant's notice
-// addresses (cases.NoticeTarget). The mail is not encrypted, so it carries
-// no vulnerability detail and no text of the dispute: the case key, the
-// dispute's title, what happened and where to read it.
+// addresses (cases.NoticeTarget). The mail carries no vulnerability detail
+// and no text of the dispute (it is not encrypted to a security contact):
+// the case key, the dispute's title, what happened and where to read it.
+// To accounts it goes through deliver.
 
 // RegisterDisputes installs the handler of dispute notices.
 func (n *Notifier) RegisterDisputes(r *jobs.Runner, d *disputes.Service, c *cases.Service) {
@@ -66,6 +66,7 @@ func (n *Notifier) disputeEvent(ctx context.Context, j jobs.Job, ds *disputes.Se
 		return jobs.Permanent(err)
 	}
 	var sent []string
+	var letters []letter
 	for _, pid := range to {
 		if pid == e.By {
 			continue
@@ -74,15 +75,17 @@ func (n *Notifier) disputeEvent(ctx context.Context, j jobs.Job, ds *disputes.Se
 		if err != nil {
 			return permanentIfNotFound(err)
 		}
+		accounts, err := n.accounts(ctx, t)
+		if err != nil {
+			return err
+		}
 		for _, addr := range t.Addresses {
 			if slices.Contains(sent, addr) {
 				continue
 			}
-			if err := n.send.Send(ctx, mail.Message{From: n.cfg.From, To: addr, Subject: subject, Text: body}); err != nil {
-				return err
-			}
+			letters = append(letters, letter{to: addr, user: accounts[addr], subject: subject, text: body})
 			sent = append(sent, addr)
 		}
 	}
-	return nil
+	return n.deliver(ctx, j, about{caseID: d.CaseID, caseKey: d.CaseKey, ref: d.CaseKey, link: data.Link}, letters)
 }

@@ -6,12 +6,12 @@ import (
 
 	"github.com/parleycvd/parley/internal/cases"
 	"github.com/parleycvd/parley/internal/jobs"
-	"github.com/parleycvd/parley/internal/mail"
 )
 
 // embargoNotice tells one participant what happened to the case's
 // embargo. It carries the terms, never the vulnerability's details, so it
-// goes unencrypted.
+// goes unencrypted to a security contact; to accounts it goes through
+// deliver.
 func (n *Notifier) embargoNotice(ctx context.Context, j jobs.Job, c *cases.Service) error {
 	var p cases.EmbargoNotice
 	if err := j.Decode(&p); err != nil {
@@ -31,10 +31,10 @@ func (n *Notifier) embargoNotice(ctx context.Context, j jobs.Job, c *cases.Servi
 	if err != nil {
 		return jobs.Permanent(err)
 	}
-	for _, to := range t.Addresses {
-		if err := n.send.Send(ctx, mail.Message{From: n.cfg.From, To: to, Subject: subject, Text: body}); err != nil {
-			return err
-		}
+	accounts, err := n.accounts(ctx, t)
+	if err != nil {
+		return err
 	}
-	return nil
+	return n.deliver(ctx, j, about{caseID: p.CaseID, caseKey: t.CaseKey, ref: t.CaseKey, link: data["Link"].(string)},
+		lettersTo(t.Addresses, accounts, subject, body))
 }

@@ -1,5 +1,7 @@
 // Package notify turns events that domain packages queued as jobs into
-// messages to people (e-mail today; later webhooks and in-app notices).
+// messages to people: e-mail, and for accounts notifications in the web
+// interface and the API (package inbox), mailed at once, in a daily digest
+// or not at all as each user prefers (see deliver in accounts.go).
 // Domain packages never import it: they enqueue, it delivers.
 package notify
 
@@ -15,8 +17,10 @@ import (
 	"github.com/parleycvd/parley/internal/auth"
 	"github.com/parleycvd/parley/internal/cases"
 	"github.com/parleycvd/parley/internal/errs"
+	"github.com/parleycvd/parley/internal/inbox"
 	"github.com/parleycvd/parley/internal/jobs"
 	"github.com/parleycvd/parley/internal/mail"
+	"github.com/parleycvd/parley/internal/org"
 	"github.com/parleycvd/parley/internal/pgp"
 )
 
@@ -37,8 +41,10 @@ type Notifier struct {
 	send     mail.Sender
 	users    *auth.Service
 	tmpl     *template.Template
-	keyring  *pgp.Keyring  // the instance's key, to sign; nil: no encryption
-	contacts *pgp.Contacts // recipients' keys
+	keyring  *pgp.Keyring   // the instance's key, to sign; nil: no encryption
+	contacts *pgp.Contacts  // recipients' keys
+	box      *inbox.Service // users' notifications and preferences; nil: mail only
+	orgs     *org.Service   // tells a security contact from an organisation's admins
 }
 
 // UseOpenPGP makes notices to recipients with a key on file encrypted (and
@@ -84,6 +90,9 @@ func (n *Notifier) render(name string, data any) (subject, body string, err erro
 	return string(subj[len("Subject: "):]), string(rest), nil
 }
 
+// mailUser mails account-security mail (invitations, password resets,
+// lockouts) to an account at once: never through the inbox, whatever the
+// user's preferences.
 func (n *Notifier) mailUser(ctx context.Context, userID int64, tmpl string, data map[string]any) error {
 	u, err := n.users.Lookup(ctx, userID)
 	if err != nil {
@@ -134,17 +143,29 @@ func (n *Notifier) vendorNotice(ctx context.Context, j jobs.Job, c *cases.Servic
 		return jobs.Permanent(errors.Join(err, fmt.Errorf("no address for participant %d", p.ParticipantID)))
 	}
 	link := n.cfg.BaseURL + "/cases/" + t.CaseKey
+	accounts, err := n.accounts(ctx, t)
+	if err != nil {
+		return err
+	}
+	// What the accounts' notifications show: the notice without details.
+	subject, text, err := n.render("vendor_notice.txt", map[string]any{"Target": t, "Config": n.cfg, "Link": link})
+	if err != nil {
+		return jobs.Permanent(err)
+	}
+	letters := make([]letter, 0, len(t.Addresses))
 	for _, to := range t.Addresses {
 		m, err := n.notice(ctx, t, to, link, now)
 		if err != nil {
 			return err
 		}
-		if err := n.send.Send(ctx, m); err != nil {
-			if j.Attempts >= j.MaxAttempts {
-				_ = c.MarkDeliveryFailed(ctx, p.CaseID, p.ParticipantID, now, "email", err.Error())
-			}
-			return err
+		letters = append(letters, letter{to: to, user: accounts[to], subject: subject, text: text, built: &m})
+	}
+	// The first contact is urgent: mailed at once whatever the preferences.
+	if err := n.deliver(ctx, j, about{caseID: p.CaseID, caseKey: t.CaseKey, ref: t.CaseKey, link: link, urgent: true}, letters); err != nil {
+		if j.Attempts >= j.MaxAttempts {
+			_ = c.MarkDeliveryFailed(ctx, p.CaseID, p.ParticipantID, now, "email", err.Error())
 		}
+		return err
 	}
 	return c.MarkNotified(ctx, p.CaseID, p.ParticipantID, now, "email")
 }

@@ -25,6 +25,9 @@ import (
 // report.reporter_message, report.assigned): short notices with the
 // tracking ID and a link, never report content. Every subject starts with
 // the tracking ID in brackets, so that replies thread (mailin's Reference).
+// Mail to an account's own address (staff, a reporter with an account)
+// goes through deliver: listed as the user's notification and mailed as
+// the user prefers; an anonymous reporter's address is mailed at once.
 
 // ReportsConfig says what report mail needs to know of the program.
 type ReportsConfig struct {
@@ -79,6 +82,7 @@ func (n *reportNotifier) toReporter(ctx context.Context, j jobs.Job, tmpl string
 	}
 	now := n.cfg.Now()
 	to, name := p.Email, p.Name
+	var account auth.User // the reporter's account, when the mail goes to its own address
 	if p.UserID != 0 {
 		u, err := n.users.Lookup(ctx, p.UserID)
 		if err != nil {
@@ -89,6 +93,9 @@ func (n *reportNotifier) toReporter(ctx context.Context, j jobs.Job, tmpl string
 		}
 		if name == "" {
 			name = u.Name
+		}
+		if strings.EqualFold(to, u.Email) {
+			account = n.account(u)
 		}
 	}
 	if to == "" {
@@ -113,21 +120,16 @@ func (n *reportNotifier) toReporter(ctx context.Context, j jobs.Job, tmpl string
 		m.Headers = map[string]string{"Reply-To": n.rcfg.ReplyTo}
 	}
 	if len(keys) > 0 {
-		var signer *pgp.Identity
-		if n.keyring != nil {
-			if signer, err = n.keyring.Current(ctx); err != nil {
-				return err
-			}
-		}
-		h, b := pgp.TextEntity(subject, body)
-		enc, err := pgp.BuildEncrypted(h, b, keys, signer, now)
-		if err != nil {
-			return jobs.Permanent(err)
-		}
 		// The outer subject keeps only the tracking ID, for threading.
-		m.Subject, m.Text, m.ContentType, m.Body = "["+p.TrackingID+"] Encrypted message", "", enc.ContentType, enc.Body
+		if m, err = n.encrypt(ctx, m, p.TrackingID, keys, now); err != nil {
+			return err
+		}
 	}
-	return n.send.Send(ctx, m)
+	// To the reporter's account, the notice is also listed on the user's
+	// notifications page and follows the user's mail preferences; to any
+	// other address (an anonymous reporter's) it goes out at once.
+	return n.deliver(ctx, j, about{ref: p.TrackingID, link: d.Link},
+		[]letter{{to: to, user: account, subject: subject, text: body, built: &m}})
 }
 
 // reporterKeys returns the keys to encrypt to: the key given with the
@@ -188,7 +190,7 @@ func (n *reportNotifier) staff(ctx context.Context, j jobs.Job, tmpl string, toA
 			return err
 		}
 	}
-	return n.mailStaff(ctx, e, tmpl, to)
+	return n.mailStaff(ctx, j, e, tmpl, to)
 }
 
 func (n *reportNotifier) assigned(ctx context.Context, j jobs.Job) error {
@@ -203,24 +205,24 @@ func (n *reportNotifier) assigned(ctx context.Context, j jobs.Job) error {
 	if u.Disabled {
 		return nil
 	}
-	return n.mailStaff(ctx, e, "report_assigned.txt", []auth.User{u})
+	return n.mailStaff(ctx, j, e, "report_assigned.txt", []auth.User{u})
 }
 
-// mailStaff sends one notice per person. A retry after a partial failure
-// sends again only to those after the first one that failed: the job's
-// progress is not kept, so some may get it twice; a notice is harmless.
-func (n *reportNotifier) mailStaff(ctx context.Context, e reports.Event, tmpl string, to []auth.User) error {
+// mailStaff sends one notice per person, through deliver: a retry after a
+// partial failure mails only those not mailed yet (without an inbox, the
+// job's progress is not kept, so some may get it twice; a notice is
+// harmless).
+func (n *reportNotifier) mailStaff(ctx context.Context, j jobs.Job, e reports.Event, tmpl string, to []auth.User) error {
 	link := n.cfg.BaseURL + "/triage/" + strconv.FormatInt(e.ReportID, 10)
+	letters := make([]letter, 0, len(to))
 	for _, u := range to {
 		subject, body, err := n.render(tmpl, staffMail{Config: n.cfg, Event: e, User: u, Link: link})
 		if err != nil {
 			return jobs.Permanent(err)
 		}
-		if err := n.send.Send(ctx, mail.Message{From: n.cfg.From, To: u.Email, Subject: subject, Text: body}); err != nil {
-			return err
-		}
+		letters = append(letters, letter{to: u.Email, user: n.account(u), subject: subject, text: body})
 	}
-	return nil
+	return n.deliver(ctx, j, about{ref: e.TrackingID, link: link}, letters)
 }
 
 // systemReader is the principal that lists accounts for system work

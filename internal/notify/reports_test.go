@@ -2,11 +2,13 @@ package notify_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/parleycvd/parley/internal/auth"
+	"github.com/parleycvd/parley/internal/inbox"
 	"github.com/parleycvd/parley/internal/jobs"
 	"github.com/parleycvd/parley/internal/mail"
 	"github.com/parleycvd/parley/internal/mail/mailtest"
@@ -168,3 +170,81 @@ func TestReportMail(t *testing.T) {
 		t.Errorf("a non-staff user was told about a report")
 	}
 }
+
+// TestReportMailThroughInbox: notices to accounts (staff, a reporter
+// signed in) are listed as their notifications and mailed as they prefer;
+// an anonymous reporter's address is mailed at once.
+func TestReportMailThroughInbox(t *testing.T) {
+	db := storetest.New(t)
+	now := func() time.Time { return time.Date(2026, 5, 6, 12, 0, 0, 0, time.UTC) }
+	ctx := context.Background()
+	users := auth.NewService(db, now, auth.DefaultConfig())
+	box := inbox.NewService(db, now, pgp.NewContacts(db, now))
+	bootstrap := auth.Principal{UserID: 1 << 40, Email: "command line", Admin: true}
+	mk := func(email string, staff bool) auth.Principal {
+		u, err := users.CreateUser(ctx, bootstrap, auth.NewUser{Email: email, Name: strings.Split(email, "@")[0], Staff: staff})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return auth.Principal{UserID: u.ID, Email: u.Email, Name: u.Name, Staff: staff}
+	}
+	quiet, busy, reporter := mk("quiet@coord.example", true), mk("busy@coord.example", true), mk("fay@research.example", false)
+	if _, err := box.SetSettings(ctx, quiet, inbox.Patch{Mail: ptr(inbox.NoMail)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := box.SetSettings(ctx, reporter, inbox.Patch{Mail: ptr(inbox.Daily)}); err != nil {
+		t.Fatal(err)
+	}
+	reg, err := ssvc.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := reports.NewService(db, now, users, reg, reports.Policy{})
+	submit := func(p auth.Principal, contact string) reports.Receipt {
+		rc, err := svc.Submit(ctx, p, reports.Submission{Channel: reports.ChannelAPI, Details: reports.Details{
+			Title: "Overflow in SecretRouter 3000", Description: "The DHCP client of SecretRouter overflows.", AIUse: reports.AINone,
+			Contact: reports.Contact{Name: "Someone", Email: contact}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rc
+	}
+	mine := submit(reporter, "")
+	anon := submit(auth.Principal{}, "pat@plain.example")
+
+	srv := mailtest.Start(t)
+	n, err := notify.New(notify.Config{BaseURL: "https://parley.test", From: "Parley <parley@parley.test>", Instance: "Parley", Now: now},
+		mail.SMTP{Host: srv.Host, Port: srv.Port, TLS: "none", Now: now}, users)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runner := jobs.NewRunner(db, jobs.Config{Now: now})
+	n.UseInbox(runner, box, nil)
+	n.RegisterReports(runner, svc, notify.ReportsConfig{})
+	runner.Handle(auth.JobAccountLink, func(context.Context, jobs.Job) error { return nil }) // invitations: not this test's business
+	if _, err := runner.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	to := map[string]int{}
+	for _, m := range srv.Messages() {
+		to[m.To[0]]++
+	}
+	// busy: two new-report notices; pat: the receipt; quiet wants no
+	// mail, Fay's receipt waits for her digest.
+	if len(to) != 2 || to["busy@coord.example"] != 2 || to["pat@plain.example"] != 1 {
+		t.Fatalf("mail went to %v", to)
+	}
+	for _, p := range []auth.Principal{quiet, busy} {
+		list, err := box.List(ctx, p, inbox.Filter{})
+		if err != nil || len(list) != 2 || list[0].Kind != reports.JobNew || list[0].Link != "/triage/"+itoa(anon.ReportID) || list[0].CaseID != 0 {
+			t.Fatalf("%s's notifications: %v %+v", p.Email, err, list)
+		}
+	}
+	list, _ := box.List(ctx, reporter, inbox.Filter{})
+	if len(list) != 1 || list[0].Kind != reports.JobReceipt || list[0].Delivery != inbox.Digest || list[0].Link != "/reports/"+itoa(mine.ReportID) ||
+		!strings.Contains(list[0].Body, mine.TrackingID) {
+		t.Fatalf("Fay's notifications: %+v", list)
+	}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

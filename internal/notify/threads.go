@@ -5,9 +5,9 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/parleycvd/parley/internal/auth"
 	"github.com/parleycvd/parley/internal/cases"
 	"github.com/parleycvd/parley/internal/jobs"
-	"github.com/parleycvd/parley/internal/mail"
 	"github.com/parleycvd/parley/internal/threads"
 )
 
@@ -15,8 +15,9 @@ import (
 // it is when the mail goes out (threads.Service.Notice: never a
 // participant outside it, nor the one that wrote) at their participants'
 // notice addresses (cases.NoticeTarget), and each mentioned account of the
-// audience at its own address. The mail is not encrypted, so it carries
-// the case key, the thread's title, who wrote and a link, never the text.
+// audience at its own address. The mail carries the case key, the
+// thread's title, who wrote and a link, never the text: it is not
+// encrypted to a security contact. To accounts it goes through deliver.
 
 // RegisterThreads installs the handler of thread notices.
 func (n *Notifier) RegisterThreads(r *jobs.Runner, t *threads.Service, c *cases.Service) {
@@ -34,9 +35,11 @@ type threadMail struct {
 	Link      string
 }
 
-// letter is one mail to send: an address and its mention line.
-type letter struct {
+// addressee is one address a post is mailed to, its account (ID 0 for
+// an outside address) and its mention line.
+type addressee struct {
 	to        string
+	user      auth.User
 	mentioned string
 }
 
@@ -49,34 +52,43 @@ func (n *Notifier) threadPost(ctx context.Context, j jobs.Job, ts *threads.Servi
 	if err != nil {
 		return permanentIfNotFound(err)
 	}
-	letters, err := threadLetters(ctx, cs, e.CaseID, nt)
+	list, err := n.threadAddressees(ctx, cs, e.CaseID, nt)
 	if err != nil {
 		return err
 	}
 	data := threadMail{Config: n.cfg, CaseKey: nt.Thread.CaseKey, Title: nt.Thread.Title, By: nt.ByName, Started: nt.Started,
 		Link: n.cfg.BaseURL + "/cases/" + nt.Thread.CaseKey + "/threads/" + strconv.FormatInt(nt.Thread.ID, 10)}
-	for _, l := range letters {
-		data.Mentioned = l.mentioned
+	letters := make([]letter, 0, len(list))
+	for _, a := range list {
+		data.Mentioned = a.mentioned
 		subject, body, err := n.render("thread_post.txt", data)
 		if err != nil {
 			return jobs.Permanent(err)
 		}
-		if err := n.send.Send(ctx, mail.Message{From: n.cfg.From, To: l.to, Subject: subject, Text: body}); err != nil {
-			return err
+		l := letter{to: a.to, user: a.user, subject: subject, text: body}
+		if a.mentioned == youWereMentioned {
+			l.kind = KindMention
 		}
+		letters = append(letters, l)
 	}
-	return nil
+	return n.deliver(ctx, j, about{caseID: e.CaseID, caseKey: nt.Thread.CaseKey, ref: nt.Thread.CaseKey, link: data.Link}, letters)
 }
 
-// threadLetters lists the mails of one post, one per address: the
+// KindMention is the kind of the notification of an account mentioned in
+// a post (other readers' are threads.JobPost).
+const KindMention = "thread.mention"
+
+const youWereMentioned = "You were mentioned in it."
+
+// threadAddressees lists whom one post is mailed to, one per address: the
 // participants' notice addresses, then the mentioned accounts' own.
-func threadLetters(ctx context.Context, cs *cases.Service, caseID int64, nt threads.Notice) ([]letter, error) {
-	var out []letter
-	add := func(to, mentioned string) {
-		i := slices.IndexFunc(out, func(l letter) bool { return l.to == to })
+func (n *Notifier) threadAddressees(ctx context.Context, cs *cases.Service, caseID int64, nt threads.Notice) ([]addressee, error) {
+	var out []addressee
+	add := func(to string, u auth.User, mentioned string) {
+		i := slices.IndexFunc(out, func(a addressee) bool { return a.to == to })
 		switch {
 		case i < 0:
-			out = append(out, letter{to: to, mentioned: mentioned})
+			out = append(out, addressee{to: to, user: u, mentioned: mentioned})
 		case mentioned != "":
 			out[i].mentioned = mentioned
 		}
@@ -86,16 +98,20 @@ func threadLetters(ctx context.Context, cs *cases.Service, caseID int64, nt thre
 		if err != nil {
 			return nil, permanentIfNotFound(err)
 		}
+		accounts, err := n.accounts(ctx, t)
+		if err != nil {
+			return nil, err
+		}
 		line := ""
 		if slices.Contains(nt.Mentioned, pid) {
 			line = t.Participant + " was mentioned in it."
 		}
 		for _, addr := range t.Addresses {
-			add(addr, line)
+			add(addr, accounts[addr], line)
 		}
 	}
 	for _, u := range nt.Users {
-		add(u.Email, "You were mentioned in it.")
+		add(u.Email, n.account(auth.User{ID: u.UserID, Email: u.Email, Name: u.Name}), youWereMentioned)
 	}
 	return out, nil
 }

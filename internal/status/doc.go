@@ -48,6 +48,9 @@
 //     approved set changes. A vulnerability is named by its CVE ID, else by
 //     the case key and its ID (PAR-2026-0042-V3); a product by its purl,
 //     else by a URN of its vendor's and its own name.
+//   - A statement that becomes shared, a shared one that changes what it
+//     states, and an approval enqueue a JobEvent in the change's
+//     transaction (notify tells the other participants, or the vendor).
 //
 // Journal actions: status.stated, status.updated, status.approved and
 // status.unapproved.

@@ -45,6 +45,11 @@ func (s *Service) Create(ctx context.Context, p auth.Principal, caseID int64, f 
 		if err := o.stated(ctx, caseID, vendor.ID); err != nil {
 			return err
 		}
+		if st.Shared {
+			if err := o.notice(ctx, st, vendor, EventShared); err != nil {
+				return err
+			}
+		}
 		return o.record(ctx, "status.stated", st, vendor, vendor.Name+" stated "+words(st))
 	})
 	return st, err
@@ -112,6 +117,15 @@ func (o *op) update(ctx context.Context, old, st Statement, vendor cases.Partici
 	if err := o.stated(ctx, st.CaseID, st.Participant); err != nil {
 		return st, err
 	}
+	if st.Shared && (!old.Shared || republish) {
+		news := EventChanged
+		if !old.Shared {
+			news = EventShared
+		}
+		if err := o.notice(ctx, st, vendor, news); err != nil {
+			return st, err
+		}
+	}
 	return st, o.record(ctx, "status.updated", st, vendor, vendor.Name+" changed its statement to "+words(st))
 }
 
@@ -150,6 +164,11 @@ func (s *Service) Approve(ctx context.Context, p auth.Principal, caseID, id int6
 		st.Version++
 		if err := o.bumpVEX(ctx, caseID); err != nil {
 			return err
+		}
+		if approve {
+			if err := o.notice(ctx, st, vendor, EventApproved); err != nil {
+				return err
+			}
 		}
 		return o.record(ctx, action, st, vendor, text)
 	})

@@ -147,6 +147,7 @@ type casePage struct {
 	MoreOwed     bool
 	Schedule     cases.Schedule   // the reminders to silent vendors, for those who manage the case
 	Lists        []org.VendorList // saved vendor lists, for staff
+	Mute         caseMute         // whether the visitor muted the case
 }
 
 // Days writes a schedule's duration in whole days.
@@ -229,6 +230,9 @@ func (s *Web) fill(r *http.Request, v *visitor, page *casePage) error {
 		if page.Lists, err = s.Orgs.Lists(r.Context(), v.P); err != nil {
 			return err
 		}
+	}
+	if page.Mute, err = s.caseMuteOf(r, v, page.Case.ID); err != nil {
+		return err
 	}
 	return s.owed(r, page)
 }

@@ -99,15 +99,16 @@ func (s *Web) caseFacts(ctx context.Context, id int64) (*reports.CaseFacts, *rep
 		return nil, nil, err
 	}
 	f := &reports.CaseFacts{Key: m.Key, OpenedAt: m.OpenedAt, Public: m.Public, EmbargoEndsAt: m.EmbargoEndsAt, VendorsNotifiedAt: m.FirstVendorAt}
-	for _, c := range m.Coordinators {
-		pol, err := s.Cases.PolicyOf(ctx, c.OrgID)
-		if err != nil {
-			return nil, nil, err
-		}
-		pp := publicationPolicy(pol, c.Name)
-		return f, &pp, nil
+	if len(m.Coordinators) == 0 {
+		return f, nil, nil
 	}
-	return f, nil, nil
+	c := m.Coordinators[0] // the first to coordinate sets the expectation
+	pol, err := s.Cases.PolicyOf(ctx, c.OrgID)
+	if err != nil {
+		return nil, nil, err
+	}
+	pp := publicationPolicy(pol, c.Name)
+	return f, &pp, nil
 }
 
 // capacitySave records the signed-in reporter's choice of who follows up

@@ -83,6 +83,7 @@ type Layout struct {
 	Me       auth.Principal
 	Flash    string
 	Nav      string // the section to mark as current
+	Unread   string // the unread notifications badge: "", "3" or "9+"
 }
 
 // SignedIn tells the layout whether to show the account menu.
@@ -115,7 +116,7 @@ func formOf(err error) Form {
 }
 
 func (s *Web) layout(v *visitor, title, nav string) Layout {
-	return Layout{Title: title, Instance: s.Instance, Me: v.P, Flash: v.flash, Nav: nav}
+	return Layout{Title: title, Instance: s.Instance, Me: v.P, Flash: v.flash, Nav: nav, Unread: s.unreadBadge(v)}
 }
 
 // render writes a page; it renders into a buffer first so that a template

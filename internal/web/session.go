@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -31,13 +32,14 @@ type visitor struct {
 	P      auth.Principal
 	secret string // the session cookie's value
 	flash  string
+	ctx    context.Context // the request's, for what the layout reads
 }
 
 func (v *visitor) signedIn() bool { return !v.P.Anonymous() }
 
 func (s *Web) guard(a access, h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		v := &visitor{flash: takeFlash(w, r)}
+		v := &visitor{flash: takeFlash(w, r), ctx: r.Context()}
 		if c, err := r.Cookie(sessionCookie); err == nil {
 			v.secret = c.Value
 		}

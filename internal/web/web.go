@@ -13,6 +13,7 @@ import (
 	"github.com/parleycvd/parley/internal/credits"
 	"github.com/parleycvd/parley/internal/deadlines"
 	"github.com/parleycvd/parley/internal/disputes"
+	"github.com/parleycvd/parley/internal/inbox"
 	"github.com/parleycvd/parley/internal/org"
 	"github.com/parleycvd/parley/internal/pgp"
 	"github.com/parleycvd/parley/internal/reports"
@@ -59,6 +60,9 @@ type Deps struct {
 
 	// Webhooks keeps the organisations' signed webhooks and their deliveries.
 	Webhooks *webhooks.Service
+
+	// Inbox keeps each user's notifications, mail preferences and mutes.
+	Inbox *inbox.Service
 }
 
 // Web holds the page handlers and their parsed templates.
