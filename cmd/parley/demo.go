@@ -85,6 +85,10 @@ func seedDemo(ctx context.Context, a *app, w io.Writer) error {
 	if err := demoCase(ctx, a, ap, ids, w); err != nil {
 		return err
 	}
+	if _, err := a.orgs.SaveProgram(ctx, ap, ids["Demo CERT"], demoProgram); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "Demo CERT's disclosure program: /programs/demo-cert")
 	if a.cfg.RequireTOTP {
 		fmt.Fprintln(w, "Staff and administrators set up two-factor authentication at their first sign-in.")
 	}
@@ -113,3 +117,11 @@ func demoCase(ctx context.Context, a *app, ap auth.Principal, ids map[string]int
 	fmt.Fprintf(w, "Demo case %s with two vendors and a reporter.\n", c.Key)
 	return nil
 }
+
+// demoProgram is Demo CERT's published program: a coordinator's, naming no
+// vendor, with the default safe-harbour terms.
+var demoProgram = org.ProgramFields{Slug: "demo-cert", Published: true,
+	ScopeIn:     "Vulnerabilities in products and services of vendors in our constituency, and in the open-source components they share.",
+	ScopeOut:    "Denial of service by traffic volume, social engineering, physical attacks, and findings in our own web site (write to us directly).",
+	SafeHarbour: org.DefaultSafeHarbour,
+	Notes:       "Write in English or German. Encrypt to our OpenPGP key (/pgp-key.asc) if you e-mail us."}
