@@ -178,6 +178,8 @@ func (a *app) wire() error {
 	a.runner.Every(inbox.JobSweep, 10*time.Minute)
 	a.runner.Handle(reports.JobExpireWaiting, a.reports.ExpireJob)
 	a.runner.Every(reports.JobExpireWaiting, time.Hour)
+	a.runner.Handle(reports.JobIndex, a.reports.IndexJob)
+	a.runner.Every(reports.JobIndex, time.Minute)
 	a.runner.Handle(mailin.JobRetry, a.retryMailJob)
 	a.runner.Every(mailin.JobRetry, time.Minute)
 	notifier.RegisterDeadlines(a.runner, a.deadlines, a.cases)

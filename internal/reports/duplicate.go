@@ -47,6 +47,9 @@ func (s *Service) SuggestDuplicates(ctx context.Context, p auth.Principal, id in
 	if err := CanTriage(p); err != nil {
 		return nil, err
 	}
+	if _, err := s.catchUp(ctx); err != nil {
+		return nil, err
+	}
 	q := s.db.Read()
 	r, err := load(ctx, q, id)
 	if err != nil {

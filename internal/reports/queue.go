@@ -69,6 +69,11 @@ func (s *Service) Queue(ctx context.Context, p auth.Principal, f Filter) ([]Queu
 	if err != nil {
 		return nil, err
 	}
+	if strings.HasPrefix(from, "reports_fts") {
+		if _, err := s.catchUp(ctx); err != nil {
+			return nil, err
+		}
+	}
 	order := "r.id"
 	if strings.HasPrefix(from, "reports_fts") {
 		order = "f.rowid" // the same, but SQLite then reads the FTS index in order
