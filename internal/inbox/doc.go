@@ -23,7 +23,9 @@
 //     case. A notice about a muted case is stored already read, so that it
 //     neither lights the badge nor mails, yet stays in the list. An Urgent
 //     notice (a contact attempt that the case records, such as the first
-//     notice to a vendor) is Pending whatever the preferences or mutes.
+//     notice to a vendor) is Pending whatever the preferences or mutes. A
+//     ListOnly notice (its mail went to the organisation's security
+//     contact) is None whatever the preferences, read only when muted.
 //     Account-security mail (password reset, lockout, invitations) never
 //     passes through here: it goes out at once, always.
 //   - Recording is idempotent: a notice with a dedupe key that the user

@@ -89,6 +89,9 @@ type Notice struct {
 	// Urgent notices are mailed at once whatever the preferences and
 	// mutes: contact attempts the case records.
 	Urgent bool
+	// ListOnly notices are listed and never mailed: their mail went to an
+	// address of the user's organisation (its security contact).
+	ListOnly bool
 }
 
 // Limits of what Record stores.

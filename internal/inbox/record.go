@@ -146,6 +146,11 @@ type decided struct {
 func decide(nt Notice, pref Mail, muted bool, now time.Time) decided {
 	d := decided{now: now}
 	switch {
+	case nt.ListOnly:
+		d.delivery = None
+		if muted {
+			d.readAt = now
+		}
 	case nt.Urgent:
 		d.delivery = Pending
 	case muted:

@@ -276,3 +276,30 @@ func lettersTo(addrs []string, accounts map[string]auth.User, subject, text stri
 	}
 	return out
 }
+
+// listForAdmins lists a notice for the admins of an organisation whose
+// mail went to its security contact (an outside address): they see in
+// Parley what their contact address was told, and are not mailed again.
+func (n *Notifier) listForAdmins(ctx context.Context, j jobs.Job, t cases.NoticeTarget, a about, subject, text string) error {
+	if n.box == nil || n.orgs == nil || t.OrgID == 0 {
+		return nil
+	}
+	o, err := n.orgs.Get(ctx, systemReader(), t.OrgID)
+	if err != nil || o.SecurityEmail == "" { // without a contact the admins were the letters' accounts
+		return permanentIfNotFound(err)
+	}
+	members, err := n.orgs.Members(ctx, systemReader(), t.OrgID)
+	if err != nil {
+		return err
+	}
+	key := j.Kind + ":" + strconv.FormatInt(j.ID, 10)
+	var list []inbox.Notice
+	for _, m := range members {
+		if m.Role == auth.OrgAdmin {
+			list = append(list, inbox.Notice{UserID: m.UserID, CaseID: a.caseID, CaseKey: a.caseKey, Kind: j.Kind, Subject: subject,
+				Body: text, Link: n.path(a.link), Key: key, ListOnly: true})
+		}
+	}
+	_, err = n.box.Record(ctx, list)
+	return err
+}

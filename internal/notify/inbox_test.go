@@ -353,3 +353,45 @@ func (w *inboxWorld) decrypt(addr string, id *pgp.Identity) string {
 	}
 	return strings.ReplaceAll(string(d.Plaintext), "=\r\n", "")
 }
+
+// TestVendorNoticeListedForAdmins: a vendor with a security contact gets
+// its notice there; its admins find the notice in Parley, unmailed (their
+// contact address was told), and its members who are not admins do not.
+func TestVendorNoticeListedForAdmins(t *testing.T) {
+	w := newInboxWorld(t)
+	w.drain()
+	bolt, err := w.orgs.Create(w.ctx, w.root, org.Fields{Name: "Bolt", Kind: org.Vendor, SecurityEmail: "psirt@bolt.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ava, err := w.orgs.AddMember(w.ctx, w.root, bolt.ID, "ava@bolt.example", "Ava", auth.OrgAdmin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dev, err := w.orgs.AddMember(w.ctx, w.root, bolt.ID, "dev@bolt.example", "Dev", auth.OrgMember)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.cases.AddParticipants(w.ctx, w.root, w.c.ID, []cases.NewParticipant{{OrgID: bolt.ID, Roles: []cases.Role{cases.RoleVendor}}}); err != nil {
+		t.Fatal(err)
+	}
+	got := w.drain()
+	if len(got["psirt@bolt.example"]) != 1 || !strings.Contains(got["psirt@bolt.example"][0], "a vulnerability report may concern Bolt") {
+		t.Fatalf("the security contact got %q", got["psirt@bolt.example"])
+	}
+	for _, m := range got["ava@bolt.example"] {
+		if strings.Contains(m, "may concern Bolt") {
+			t.Fatal("the admin was mailed the notice too")
+		}
+	}
+	list, err := w.box.List(w.ctx, auth.Principal{UserID: ava.UserID, Email: ava.Email}, inbox.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 1 || list[0].Kind != cases.JobVendorNotice || list[0].Delivery != inbox.None || !list[0].ReadAt.IsZero() || list[0].Link != "/cases/"+w.c.Key {
+		t.Fatalf("Ava's notifications: %+v", list)
+	}
+	if list, err := w.box.List(w.ctx, auth.Principal{UserID: dev.UserID, Email: dev.Email}, inbox.Filter{}); err != nil || len(list) != 0 {
+		t.Fatalf("Dev's notifications: %+v, %v", list, err)
+	}
+}

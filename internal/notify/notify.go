@@ -167,6 +167,9 @@ func (n *Notifier) vendorNotice(ctx context.Context, j jobs.Job, c *cases.Servic
 		}
 		return err
 	}
+	if err := n.listForAdmins(ctx, j, t, about{caseID: p.CaseID, caseKey: t.CaseKey, link: link}, subject, text); err != nil {
+		return err
+	}
 	return c.MarkNotified(ctx, p.CaseID, p.ParticipantID, now, "email")
 }
 
