@@ -71,6 +71,7 @@ func Enqueue(ctx context.Context, tx *sql.Tx, now time.Time, kind string, payloa
 type Item struct {
 	Payload any
 	Options Options
+	Kind    string // the batch's kind when ""
 }
 
 // batchRows bounds a multi-row INSERT (SQLite's driver slows down with
@@ -97,7 +98,10 @@ func insertJobs(ctx context.Context, tx *sql.Tx, now time.Time, kind string, ite
 		if err != nil {
 			return fmt.Errorf("job %s payload: %w", kind, err)
 		}
-		o := it.Options
+		o, k := it.Options, kind
+		if it.Kind != "" {
+			k = it.Kind
+		}
 		if o.RunAt.IsZero() {
 			o.RunAt = now
 		}
@@ -109,7 +113,7 @@ func insertJobs(ctx context.Context, tx *sql.Tx, now time.Time, kind string, ite
 		}
 		n := len(args)
 		fmt.Fprintf(&q, "($%d, $%d, 'pending', $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6)
-		args = append(args, kind, string(body), o.RunAt.UTC(), o.MaxAttempts, sql.NullString{String: o.DedupeKey, Valid: o.DedupeKey != ""}, now.UTC())
+		args = append(args, k, string(body), o.RunAt.UTC(), o.MaxAttempts, sql.NullString{String: o.DedupeKey, Valid: o.DedupeKey != ""}, now.UTC())
 	}
 	q.WriteString(` ON CONFLICT (dedupe_key) DO NOTHING`)
 	if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
