@@ -184,6 +184,10 @@ func reportAttachments(*flag.FlagSet) caseVerbRun {
 			return err
 		}
 		return out.print(list, func() {
+			if len(list) == 0 {
+				out.f("no attachments\n")
+				return
+			}
 			rows := [][]string{}
 			for _, a := range list {
 				rows = append(rows, []string{strconv.FormatInt(a.ID, 10), a.Name, strconv.FormatInt(a.Size, 10), a.ContentType, a.SHA256})
