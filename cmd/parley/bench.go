@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/parleycvd/parley/internal/auth"
@@ -72,23 +73,24 @@ func runBench(ctx context.Context, c *cli, args []string) error {
 	}
 	defer stop2()
 	fmt.Fprintf(c.stdout, "engine %s, %d organisations, %d clients, %s per target, GOMAXPROCS %d\n", a.db.Engine, *orgs, *clients, *duration, runtimeProcs())
-	stopProfile, err := startCPUProfile(*cpuProfile)
-	if err != nil {
-		return err
-	}
+	opt := benchOptions{duration: *duration, cpuProfile: *cpuProfile}
 	var ref, got result
 	names, goal := [2]string{"bare net/http handler", "GET /api/v1/orgs/{id} (token)"}, 40
 	if *target == "reports" {
 		names, goal = [2]string{"bare handler: INSERT the body", "POST /api/v1/reports (token)"}, 50
-		if ref, got, err = benchReports(ctx, a, parleyURL, *clients, benchOptions{duration: *duration}); err != nil {
+		if ref, got, err = benchReports(ctx, a, parleyURL, *clients, opt); err != nil {
 			return err
 		}
 	} else {
 		path := fmt.Sprintf("/api/v1/orgs/%d", orgID)
-		ref = drive(ctx, bareURL+path, "", *clients, *duration, request{method: "GET", want: http.StatusOK})
-		got = drive(ctx, parleyURL+path, token, *clients, *duration, request{method: "GET", want: http.StatusOK})
+		get := request{method: "GET", want: http.StatusOK}
+		if ref, err = drive(ctx, bareURL+path, "", *clients, benchOptions{duration: *duration}, get); err != nil {
+			return err
+		}
+		if got, err = drive(ctx, parleyURL+path, token, *clients, opt, get); err != nil {
+			return err
+		}
 	}
-	stopProfile()
 	fmt.Fprintln(c.stdout, ref.line(names[0]))
 	fmt.Fprintln(c.stdout, got.line(names[1]))
 	fmt.Fprintf(c.stdout, "ratio: %.1f%% of the reference's throughput (target: at least %d%%)\n", 100*got.rps()/ref.rps(), goal)
@@ -127,12 +129,20 @@ func listen(h http.Handler) (string, func(), error) {
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
-	return "http://" + ln.Addr().String(), func() { _ = srv.Close() }, nil
+	// Stopping waits for the handlers still running (the last requests of
+	// a run), so that none of them meets a closed database.
+	stop := func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+	}
+	return "http://" + ln.Addr().String(), stop, nil
 }
 
 type result struct {
 	n, errors int
 	elapsed   time.Duration
+	cpu       time.Duration // the process's CPU time during the run (server and clients)
 	lat       []time.Duration
 }
 
@@ -146,12 +156,15 @@ func (r result) pct(p float64) time.Duration {
 }
 
 func (r result) line(name string) string {
-	return fmt.Sprintf("%-32s %8.0f req/s  p50 %8s  p99 %8s  (%d requests, %d errors)", name, r.rps(),
-		r.pct(0.50).Round(time.Microsecond), r.pct(0.99).Round(time.Microsecond), r.n, r.errors)
+	return fmt.Sprintf("%-32s %8.0f req/s  p50 %8s  p99 %8s  cpu %3.0f%%  (%d requests, %d errors)", name, r.rps(),
+		r.pct(0.50).Round(time.Microsecond), r.pct(0.99).Round(time.Microsecond), 100*r.cpu.Seconds()/r.elapsed.Seconds(), r.n, r.errors)
 }
 
 // benchOptions are the settings every target shares.
-type benchOptions struct{ duration time.Duration }
+type benchOptions struct {
+	duration   time.Duration
+	cpuProfile string // profile the Parley run (not the reference) into this file
+}
 
 // request is what each client sends, and the status that counts as success.
 type request struct {
@@ -159,21 +172,28 @@ type request struct {
 	want         int
 }
 
-// drive sends requests from clients goroutines for d and gathers latencies.
-func drive(ctx context.Context, url, token string, clients int, d time.Duration, rq request) result {
+// drive sends requests from clients goroutines for opt.duration, after a
+// warm-up, and gathers latencies; the CPU profile covers the measured run.
+func drive(ctx context.Context, url, token string, clients int, opt benchOptions, rq request) (result, error) {
+	d := opt.duration
 	tr := &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}
 	defer tr.CloseIdleConnections()
 	hc := &http.Client{Transport: tr, Timeout: 10 * time.Second}
 	warm, cancelWarm := context.WithTimeout(ctx, d/10)
 	load(warm, hc, url, token, clients, rq) // open connections and warm caches
 	cancelWarm()
+	stop, err := startCPUProfile(opt.cpuProfile)
+	if err != nil {
+		return result{}, err
+	}
 	run, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuTime()
 	res := load(run, hc, url, token, clients, rq)
-	res.elapsed = time.Since(start)
+	res.elapsed, res.cpu = time.Since(start), cpuTime()-cpu0
+	stop()
 	slices.Sort(res.lat)
-	return res
+	return res, nil
 }
 
 func load(ctx context.Context, hc *http.Client, url, token string, clients int, rq request) result {
@@ -220,6 +240,15 @@ func load(ctx context.Context, hc *http.Client, url, token string, clients int, 
 }
 
 func runtimeProcs() int { return runtime.GOMAXPROCS(0) }
+
+// cpuTime is the CPU time the process has used, user and system.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
 
 func startCPUProfile(path string) (func(), error) {
 	if path == "" {

@@ -47,9 +47,11 @@ func benchReports(ctx context.Context, a *app, parleyURL string, clients int, op
 	}
 	defer stop()
 	post := request{method: "POST", body: benchReport, want: http.StatusCreated}
-	ref = drive(ctx, bareURL+"/api/v1/reports", "", clients, opt.duration, post)
-	got = drive(ctx, parleyURL+"/api/v1/reports", token, clients, opt.duration, post)
-	return ref, got, nil
+	if ref, err = drive(ctx, bareURL+"/api/v1/reports", "", clients, benchOptions{duration: opt.duration}, post); err != nil {
+		return ref, got, err
+	}
+	got, err = drive(ctx, parleyURL+"/api/v1/reports", token, clients, opt, post)
+	return ref, got, err
 }
 
 // seedReporter makes a reporter with a track record (one valid report),

@@ -167,7 +167,7 @@ func (s *Service) Attachment(ctx context.Context, p auth.Principal, id int64) (A
 // AttachmentByFollowUp returns an attachment of the report whose follow-up
 // secret is secret.
 func (s *Service) AttachmentByFollowUp(ctx context.Context, secret string, id int64) (Attachment, error) {
-	r, err := rowByHash(ctx, s.db.Read(), hashSecret(secret))
+	r, err := rowByKey(ctx, s.db.Read(), followUpKey(secret))
 	if err != nil {
 		return Attachment{}, err
 	}

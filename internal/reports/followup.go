@@ -84,7 +84,7 @@ func (s *Service) View(ctx context.Context, who Reporter) (ReporterView, error) 
 // resolve finds the report who may read (or, with write, add to).
 func (s *Service) resolve(ctx context.Context, who Reporter, write bool) (int64, error) {
 	if who.Secret != "" {
-		r, err := rowByHash(ctx, s.db.Read(), hashSecret(who.Secret))
+		r, err := rowByKey(ctx, s.db.Read(), followUpKey(who.Secret))
 		return r.ID, err
 	}
 	r, err := getRow(ctx, s.db.Read(), who.ReportID)

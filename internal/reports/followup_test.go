@@ -1,6 +1,9 @@
 package reports_test
 
 import (
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
 	"slices"
 	"strings"
 	"testing"
@@ -44,6 +47,43 @@ func TestFollowUpBySecret(t *testing.T) {
 	}
 	if got := e.jobKinds(); got[len(got)-1] != reports.JobReporterMessage {
 		t.Errorf("jobs: %v", got)
+	}
+}
+
+// A secret starts with its tracking ID, which orders the stored keys; the
+// tracking ID alone, or the random part under another tracking ID, opens
+// nothing, and secrets of reports taken in before (a bare hash stored)
+// still open their report.
+func TestFollowUpSecretFormats(t *testing.T) {
+	e := setup(t, policy())
+	rc := e.submit(auth.Principal{}, good())
+	other := e.submit(auth.Principal{}, good())
+	random, ok := strings.CutPrefix(rc.FollowUpSecret, rc.TrackingID+".")
+	if !ok || len(random) < 43 {
+		t.Fatalf("secret %q for %s", rc.FollowUpSecret, rc.TrackingID)
+	}
+	for _, bad := range []string{rc.TrackingID, rc.TrackingID + ".", random, other.TrackingID + "." + random, "." + random} {
+		if _, err := e.svc.ByFollowUp(e.ctx, bad); !errs.Is(err, errs.NotFound) {
+			t.Errorf("secret %q: %v", bad, err)
+		}
+	}
+	var key string
+	if err := e.db.Read().QueryRowContext(e.ctx, `SELECT followup_hash FROM reports WHERE id = $1`, rc.ReportID).Scan(&key); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(key, rc.TrackingID+":") || strings.Contains(key, random) {
+		t.Errorf("stored key %q", key)
+	}
+	const legacy = "Zm9sbG93LXVwIHNlY3JldCBmcm9tIGJlZm9yZSB0aGUgY2hhbmdl" // no tracking ID, no dot
+	sum := sha256.Sum256([]byte(legacy))
+	if err := e.db.Tx(e.ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(e.ctx, `UPDATE reports SET followup_hash = $1 WHERE id = $2`, hex.EncodeToString(sum[:]), other.ReportID)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := e.svc.ByFollowUp(e.ctx, legacy); err != nil || v.TrackingID != other.TrackingID {
+		t.Errorf("legacy secret: %+v, %v", v.TrackingID, err)
 	}
 }
 

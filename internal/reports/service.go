@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/parleycvd/parley/internal/auth"
@@ -117,17 +118,31 @@ func eventOf(r Report, messageID int64) Event {
 		ActivelyExploited: r.ActivelyExploited, Critical: r.Critical}
 }
 
-// newSecret returns 32 random bytes as URL-safe text.
+// newSecret returns 32 random bytes as URL-safe text (no dot).
 func newSecret() string {
 	b := make([]byte, 32)
 	_, _ = rand.Read(b) // crypto/rand.Read never fails (Go 1.24+)
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// hashSecret is how follow-up secrets are stored.
-func hashSecret(s string) string {
-	h := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(h[:])
+// followUpSecret is a report's follow-up secret: its tracking ID, a dot
+// and random text. The tracking ID is no secret (the receipt shows it); it
+// orders the stored keys by arrival (see followUpKey).
+func followUpSecret(trackingID, random string) string { return trackingID + "." + random }
+
+// followUpKey is how a follow-up secret is stored and found: the SHA-256
+// of the whole secret after the tracking ID it starts with. Keys in
+// arrival order make taking a report in append to the key's unique index
+// rather than write a random page of it, a page per report once the index
+// outgrows the cache. Secrets without a tracking ID (reports taken in
+// before) are stored as their bare hash.
+func followUpKey(secret string) string {
+	h := sha256.Sum256([]byte(secret))
+	key := hex.EncodeToString(h[:])
+	if i := strings.LastIndexByte(secret, '.'); i > 0 {
+		return secret[:i] + ":" + key
+	}
+	return key
 }
 
 func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }

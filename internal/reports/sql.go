@@ -77,9 +77,9 @@ func getRow(ctx context.Context, q store.Querier, id int64) (row, error) {
 	return scanRow(q.QueryRowContext(ctx, `SELECT `+reportColumns+` FROM reports WHERE id = $1`, id))
 }
 
-// rowByHash reads the report whose follow-up secret has hash h.
-func rowByHash(ctx context.Context, q store.Querier, h string) (row, error) {
-	return scanRow(q.QueryRowContext(ctx, `SELECT `+reportColumns+` FROM reports WHERE followup_hash = $1`, h))
+// rowByKey reads the report whose follow-up secret has key k (followUpKey).
+func rowByKey(ctx context.Context, q store.Querier, k string) (row, error) {
+	return scanRow(q.QueryRowContext(ctx, `SELECT `+reportColumns+` FROM reports WHERE followup_hash = $1`, k))
 }
 
 // load reads a whole report: its row, products, vendors and attachments.
@@ -173,7 +173,7 @@ func jsonText(v any) string {
 
 // insertReport stores r's row and lists; r.ID is set by the caller from
 // the returned ID.
-func insertReport(ctx context.Context, tx *sql.Tx, r row, followupHash string) (int64, error) {
+func insertReport(ctx context.Context, tx *sql.Tx, r row, followUpKey string) (int64, error) {
 	d := r.Details
 	var id int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO reports (tracking_id, followup_hash, channel, reporter_user_id, reporter_key,
@@ -183,7 +183,7 @@ func insertReport(ctx context.Context, tx *sql.Tx, r row, followupHash string) (
 		tracking_ids, ai_use, ai_details, products_text, vendors_text, status, rm_state, received_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,
 		$24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $36) RETURNING id`,
-		r.TrackingID, followupHash, string(r.Channel), nullID(r.ReporterUserID), r.reporterKey,
+		r.TrackingID, followUpKey, string(r.Channel), nullID(r.ReporterUserID), r.reporterKey,
 		d.Title, d.Description, d.ProofOfConcept, d.Impact, d.HowFound, d.FoundOn, d.AlreadyReportedTo, d.PublicDetails,
 		d.PubliclyKnown, d.ExploitPublic, d.ActivelyExploited, d.Critical, d.Disclosure.Date, d.Disclosure.Zone,
 		nullTime(r.DisclosureAt), d.Disclosure.Notes, d.Contact.Name, d.Contact.Organisation, d.Contact.Email, d.PGPKey,

@@ -41,7 +41,7 @@ func (s *Service) Submit(ctx context.Context, p auth.Principal, sub Submission) 
 	r := row{Report: Report{Details: sub.Details, DisclosureAt: disclosureAt, Channel: sub.Channel, ReporterUserID: p.UserID,
 		Status: StatusNew, RM: rm, Priority: PriorityNone, ReceivedAt: now, UpdatedAt: now, Version: 1},
 		reporterKey: reporterKey(p, sub.Contact.Email)}
-	secret := newSecret()
+	random, secret := newSecret(), ""
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		if err := s.quota(ctx, tx, r, now); err != nil {
 			return err
@@ -49,7 +49,8 @@ func (s *Service) Submit(ctx context.Context, p auth.Principal, sub Submission) 
 		if r.TrackingID, err = nextTrackingID(ctx, tx, now); err != nil {
 			return err
 		}
-		if r.ID, err = insertReport(ctx, tx, r, hashSecret(secret)); err != nil {
+		secret = followUpSecret(r.TrackingID, random)
+		if r.ID, err = insertReport(ctx, tx, r, followUpKey(secret)); err != nil {
 			return err
 		}
 		for _, a := range sub.Attachments {

@@ -15,10 +15,11 @@ import (
 // savepoint alone; a failed commit fails every caller of the group, and no
 // caller hears "done" before the group's commit.
 type batcher struct {
-	db    *sql.DB
-	queue chan *batchItem
-	stop  chan struct{}
-	done  chan struct{}
+	db        *sql.DB
+	committed func() // told after each commit
+	queue     chan *batchItem
+	stop      chan struct{}
+	done      chan struct{}
 }
 
 type batchItem struct {
@@ -38,8 +39,8 @@ const (
 	maxBatchTime = 20 * time.Millisecond
 )
 
-func newBatcher(db *sql.DB) *batcher {
-	b := &batcher{db: db, queue: make(chan *batchItem, maxBatch), stop: make(chan struct{}), done: make(chan struct{})}
+func newBatcher(db *sql.DB, committed func()) *batcher {
+	b := &batcher{db: db, committed: committed, queue: make(chan *batchItem, maxBatch), stop: make(chan struct{}), done: make(chan struct{})}
 	go b.loop()
 	return b
 }
@@ -136,7 +137,9 @@ func (b *batcher) run(group []*batchItem) (rest []*batchItem) {
 	}
 	if err := tx.Commit(); err != nil {
 		failAll(group, fmt.Errorf("commit: %w", err))
+		return rest
 	}
+	b.committed()
 	return rest
 }
 

@@ -5,8 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/parleycvd/parley/internal/store"
 	"github.com/parleycvd/parley/internal/store/storetest"
@@ -145,5 +148,40 @@ func TestSameQueryNestedInTx(t *testing.T) {
 		}); err != nil || n != 3 {
 			t.Fatalf("count %d, err %v", n, err)
 		}
+	}
+}
+
+// The WAL reaches the database file from the checkpointer, beside the
+// writer, long before the writer's own backstop (10,000 pages) would
+// copy it.
+func TestCheckpointerCopiesTheWAL(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.New(t)
+	if db.Engine != store.SQLite {
+		t.Skip("SQLite's WAL")
+	}
+	size := func() int64 {
+		fi, err := os.Stat(db.Path())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Size()
+	}
+	before := size()
+	big := strings.Repeat("x", 2000)
+	for i := range 200 {
+		if err := db.Tx(ctx, func(tx *sql.Tx) error {
+			_, err := tx.ExecContext(ctx, `INSERT INTO settings (name, value) VALUES ($1, $2)`, fmt.Sprint("c", i), big)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for size() < before+200*2000 {
+		if time.Now().After(deadline) {
+			t.Fatalf("database file %d bytes, %d before 400 kB were written: the WAL was not checkpointed", size(), before)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

@@ -43,8 +43,9 @@ type DB struct {
 	write  *sql.DB
 	read   *sql.DB
 	reads  *stmtCache
-	batch  *batcher // SQLite's group commit; nil on PostgreSQL
-	path   string   // the SQLite file, empty on PostgreSQL
+	batch  *batcher      // SQLite's group commit; nil on PostgreSQL
+	ckpt   *checkpointer // SQLite's WAL checkpoints; nil on PostgreSQL
+	path   string        // the SQLite file, empty on PostgreSQL
 }
 
 // Open connects to the database named by dsn: a postgres:// or postgresql://
@@ -93,7 +94,9 @@ func openSQLite(path string) (*DB, error) {
 	q.Add("_pragma", "temp_store(MEMORY)") // savepoints of grouped commits journal in memory
 	q.Set("_time_format", "sqlite")
 	dsn := "file:" + path + "?" + q.Encode()
-	conn, err := newWriteConnector(dsn + "&_txlock=immediate")
+	// The checkpointer does the WAL's copying (checkpoint.go); the writer
+	// does it only past 40 MB of WAL, as a backstop.
+	conn, err := newWriteConnector(dsn + "&_txlock=immediate&_pragma=wal_autocheckpoint(10000)")
 	if err != nil {
 		return nil, err
 	}
@@ -101,15 +104,24 @@ func openSQLite(path string) (*DB, error) {
 	write.SetMaxOpenConns(1) // SQLite has one writer; queueing here beats SQLITE_BUSY
 	write.SetMaxIdleConns(1)
 	write.SetConnMaxLifetime(0)
+	ckpt, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		write.Close()
+		return nil, err
+	}
+	ckpt.SetMaxOpenConns(1)
 	read, err := sql.Open("sqlite", dsn+"&mode=ro")
 	if err != nil {
 		write.Close()
+		ckpt.Close()
 		return nil, err
 	}
 	n := max(4, 2*runtime.NumCPU())
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
-	return &DB{Engine: SQLite, write: write, read: read, reads: newStmtCache(read), batch: newBatcher(write), path: path}, nil
+	db := &DB{Engine: SQLite, write: write, read: read, reads: newStmtCache(read), ckpt: newCheckpointer(ckpt), path: path}
+	db.batch = newBatcher(write, db.ckpt.committed)
+	return db, nil
 }
 
 // Ping checks both pools.
@@ -122,11 +134,13 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	var err error
 	if db.batch != nil {
 		db.batch.close()
+		err = db.ckpt.close()
 	}
 	db.reads.close()
-	err := db.write.Close()
+	err = errors.Join(err, db.write.Close())
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
 	}

@@ -75,7 +75,7 @@ func thin(title string) url.Values {
 }
 
 var (
-	followUpLink = regexp.MustCompile(`/report/follow-up\?secret=([A-Za-z0-9_-]+)`)
+	followUpLink = regexp.MustCompile(`/report/follow-up\?secret=([A-Za-z0-9_.-]+)`)
 	trackingID   = regexp.MustCompile(`RPT-\d{4}-\d{6}`)
 	triageLink   = regexp.MustCompile(`href="/triage/(\d+)"`)
 	attachLink   = regexp.MustCompile(`href="(/triage/\d+/attachments/\d+)"`)
