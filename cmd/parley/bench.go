@@ -29,7 +29,7 @@ func runBench(ctx context.Context, c *cli, args []string) error {
 	fs.SetOutput(c.stderr)
 	clients := fs.Int("clients", 32, "concurrent clients")
 	duration := fs.Duration("duration", 10*time.Second, "how long to drive each target")
-	db := fs.String("db", "", "PostgreSQL URL to benchmark on (default: SQLite in a temporary folder)")
+	db := fs.String("db", "", "PostgreSQL URL to benchmark on, in a schema of its own dropped afterwards (default: SQLite in a temporary folder)")
 	orgs := fs.Int("orgs", 1000, "organisations to seed")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the Parley run to this file")
 	target := fs.String("target", "orgs", "what to measure: orgs (an authenticated read) or reports (report submission)")
@@ -38,6 +38,14 @@ func runBench(ctx context.Context, c *cli, args []string) error {
 	}
 	if *target != "orgs" && *target != "reports" {
 		return usageError("bench: --target %q: want orgs or reports", *target)
+	}
+	if *db != "" {
+		dsn, drop, err := benchSchema(ctx, *db)
+		if err != nil {
+			return err
+		}
+		defer drop()
+		*db = dsn
 	}
 	dir, err := os.MkdirTemp("", "parley-bench-")
 	if err != nil {
