@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -92,7 +93,7 @@ func runCaseVerbs(ctx context.Context, c *cli, cmd, usage string, verbs map[stri
 		if len(sub.args) > 0 {
 			want = strings.Join(sub.args, " ")
 		}
-		return usageError("%s: want %s, got %d argument(s); %s", name, want, len(pos), usage)
+		return usageError("%s: want %s, got %d argument(s); %s", name, want, len(pos), verbUsage(cmd, args[0], usage))
 	}
 	for i, a := range sub.args {
 		if a == "PARTICIPANT" {
@@ -105,6 +106,19 @@ func runCaseVerbs(ctx context.Context, c *cli, cmd, usage string, verbs map[stri
 		return apiError(name, err)
 	}
 	return nil
+}
+
+// verbUsage is the line of usage that shows verb, as "usage: parley cmd
+// line", or all of usage when no line does.
+func verbUsage(cmd, verb, usage string) string {
+	for _, line := range strings.Split(usage, "\n") {
+		line = strings.TrimSpace(line)
+		first, _, _ := strings.Cut(line, " ")
+		if slices.Contains(strings.Split(first, "|"), verb) {
+			return fmt.Sprintf("usage: parley %s %s (parley %s lists every command)", cmd, line, cmd)
+		}
+	}
+	return usage
 }
 
 // caseArgID reads an ID given as an argument.
