@@ -225,11 +225,17 @@ func (a *app) mailSender() mail.Sender {
 }
 
 // purge forgets what is no longer needed: finished jobs, ended sessions,
-// spent links and old idempotency keys. The journal is never purged.
+// spent links, old idempotency keys and notifications past their keeping
+// time. The journal is never purged.
 func (a *app) purge(ctx context.Context, _ jobs.Job) error {
 	now := a.now()
 	if _, err := jobs.Purge(ctx, a.db, now.Add(-7*24*time.Hour)); err != nil {
 		return err
+	}
+	if days := a.cfg.NotificationsKeepDays; days > 0 {
+		if _, err := a.inbox.Purge(ctx, now.AddDate(0, 0, -days)); err != nil {
+			return err
+		}
 	}
 	if err := a.users.Purge(ctx); err != nil {
 		return err

@@ -46,6 +46,9 @@ type Config struct {
 	// WebhooksAllowPrivate lets webhooks reach loopback and private
 	// addresses (receivers inside the operator's network); off: public only.
 	WebhooksAllowPrivate bool
+	// NotificationsKeepDays is how long users' notifications are kept
+	// (those still waiting for mail stay); 0 keeps them for ever.
+	NotificationsKeepDays int
 }
 
 // setting is one configuration item known by flag, variable and file key.
@@ -81,6 +84,7 @@ func (c *Config) settings() []setting {
 		{name: "intake-address", usage: "e-mail address that receives vulnerability reports (shown in security.txt)", str: &c.IntakeAddress},
 		{name: "intake-listen", usage: "host:port of the built-in SMTP listener for e-mailed reports; empty: off", str: &c.IntakeListen},
 		{name: "webhooks-allow-private", usage: "let organisations' webhooks reach loopback and private-network addresses", flag: &c.WebhooksAllowPrivate},
+		{name: "notifications-keep-days", usage: "days users' notifications are kept; 0 keeps them for ever", num: &c.NotificationsKeepDays},
 		{name: "case-prefix", usage: "prefix of case keys (PREFIX-2026-0042): capital letters and digits", str: &c.CasePrefix},
 	}
 }
@@ -97,6 +101,7 @@ func defaults() Config {
 	return Config{
 		Addr: "127.0.0.1:8080", DataDir: "parley-data", Instance: "Parley", RequireTOTP: true,
 		SMTPPort: 587, SMTPTLS: "starttls", LogLevel: "info", LogFormat: "text", Workers: 4, CasePrefix: "PAR",
+		NotificationsKeepDays: 365,
 	}
 }
 
@@ -226,6 +231,9 @@ func (c *Config) check() error {
 	}
 	if c.Workers < 1 || c.Workers > 64 {
 		return fmt.Errorf("workers %d: want 1 to 64", c.Workers)
+	}
+	if c.NotificationsKeepDays < 0 {
+		return fmt.Errorf("notifications-keep-days %d: want 0 (for ever) or more days", c.NotificationsKeepDays)
 	}
 	return nil
 }
