@@ -48,4 +48,8 @@
 //   - Leaving "digest" for "immediately" enqueues a digest of what was
 //     waiting at once; leaving it for "none" stops those from being
 //     mailed. The unread count is one indexed query with a cap.
+//   - Purge forgets notifications past the instance's keeping time
+//     (--notifications-keep-days, run by the hourly maintenance job),
+//     except those still waiting for mail. Deleting them is not journaled:
+//     they copy what the journal and the cases keep.
 package inbox
