@@ -64,15 +64,6 @@ func CheckName(field, s string) (string, error) {
 const userColumns = `id, email, name, password_hash, is_admin, is_staff, disabled, totp_secret, totp_enabled,
 	totp_last_step, failed_logins, locked_until, version, created_at, updated_at`
 
-// userColumnsOf is userColumns qualified by a table alias, for joins.
-func userColumnsOf(alias string) string {
-	cols := strings.Split(userColumns, ",")
-	for i, c := range cols {
-		cols[i] = alias + "." + strings.TrimSpace(c)
-	}
-	return strings.Join(cols, ", ")
-}
-
 func scanUser(row interface{ Scan(...any) error }, extra ...any) (User, error) {
 	var u User
 	var locked sql.NullTime
