@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"time"
 )
@@ -122,13 +123,23 @@ type ReportDetails struct {
 
 // ReportTriage is the coordinator's state of a report.
 type ReportTriage struct {
-	Outcome     string `json:"outcome"`
-	Priority    string `json:"priority"`
-	AssigneeID  int64  `json:"assignee_id,omitempty"`
-	DuplicateOf int64  `json:"duplicate_of,omitempty"`
-	SSVC        *struct {
+	Outcome      string `json:"outcome"`
+	Priority     string `json:"priority"`
+	AssigneeID   int64  `json:"assignee_id,omitempty"`
+	AssigneeName string `json:"assignee_name,omitempty"`
+	DuplicateOf  int64  `json:"duplicate_of,omitempty"`
+	SSVC         *struct {
 		Outcome string `json:"outcome"`
 	} `json:"ssvc,omitempty"`
+}
+
+// Assignee names whom the report is assigned to: the name, or the user's
+// ID when the name is not known.
+func (t ReportTriage) Assignee() string {
+	if t.AssigneeName != "" {
+		return fmt.Sprintf("%s (user %d)", t.AssigneeName, t.AssigneeID)
+	}
+	return fmt.Sprintf("user %d", t.AssigneeID)
 }
 
 // ReportFile describes an attachment.

@@ -299,7 +299,7 @@ func printReport(out *caseOutput, r client.Report) {
 	if t := r.Triage; t != nil {
 		out.f("priority %s", t.Priority)
 		if t.AssigneeID != 0 {
-			out.f(", assigned to user %d", t.AssigneeID)
+			out.f(", assigned to %s", t.Assignee())
 		}
 		if t.Outcome != "" {
 			out.f(", outcome %s", t.Outcome)

@@ -72,7 +72,7 @@ func TestReportTriageCLI(t *testing.T) {
 	}
 
 	// Assignment and priority.
-	if out := root.must("", "report", "assign", first, "--to", "me"); !regexp.MustCompile(`^` + first + `: assigned to user \d+\n$`).MatchString(out) {
+	if out := root.must("", "report", "assign", first, "--to", "me"); !regexp.MustCompile(`^` + first + `: assigned to Root \(user \d+\)\n$`).MatchString(out) {
 		t.Fatalf("assign to me: %q", out)
 	}
 	if out, code := root.run("", "report", "assign", first, "--to", fay); code != 1 || !strings.Contains(out, "assignee") {

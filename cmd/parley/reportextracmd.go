@@ -88,7 +88,7 @@ func reportAssign(fs *flag.FlagSet) caseVerbRun {
 				out.f("%s: assigned to nobody\n", r.TrackingID)
 				return
 			}
-			out.f("%s: assigned to user %d\n", r.TrackingID, r.Triage.AssigneeID)
+			out.f("%s: assigned to %s\n", r.TrackingID, r.Triage.Assignee())
 		})
 	}
 }

@@ -184,6 +184,18 @@ func (a *API) reportID(r *http.Request, p auth.Principal) (int64, error) {
 	return 0, errs.E(errs.NotFound, "no such report")
 }
 
+// staffReportOut is reportOut with the assignee's name, which staff may
+// read (an assignee is one of them).
+func (a *API) staffReportOut(ctx context.Context, p auth.Principal, rep reports.Report) Report {
+	out := reportOut(rep)
+	if rep.AssigneeID != 0 {
+		if u, err := a.Users.User(ctx, p, rep.AssigneeID); err == nil {
+			out.Triage.AssigneeName = u.Name
+		}
+	}
+	return out
+}
+
 // getReport answers staff with the report, its triage state and the whole
 // conversation, and the report's signed-in reporter with their view.
 func (a *API) getReport(w http.ResponseWriter, r *http.Request, p auth.Principal) {
@@ -211,7 +223,7 @@ func (a *API) getReport(w http.ResponseWriter, r *http.Request, p auth.Principal
 		a.fail(w, r, err)
 		return
 	}
-	out := reportOut(rep)
+	out := a.staffReportOut(ctx, p, rep)
 	out.Messages = messagesOut(msgs)
 	writeJSON(w, http.StatusOK, out)
 }
@@ -264,7 +276,7 @@ func reportStep[In any](a *API, do func(r *http.Request, p auth.Principal, id in
 			return
 		}
 		a.Wake() // the reporter is told by a queued job
-		writeJSON(w, http.StatusOK, reportOut(rep))
+		writeJSON(w, http.StatusOK, a.staffReportOut(r.Context(), p, rep))
 	}
 }
 

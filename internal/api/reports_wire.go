@@ -252,6 +252,7 @@ type ReportTriage struct {
 	Outcome        string      `json:"outcome"`
 	Priority       string      `json:"priority"`
 	AssigneeID     int64       `json:"assignee_id,omitempty"`
+	AssigneeName   string      `json:"assignee_name,omitempty"`
 	DuplicateOf    int64       `json:"duplicate_of,omitempty"`
 	ReporterUserID int64       `json:"reporter_user_id,omitempty"`
 	WaitingSince   *time.Time  `json:"waiting_since,omitempty"`
