@@ -6,8 +6,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/parleycvd/parley/internal/auth"
+	"github.com/parleycvd/parley/internal/jobs"
+	"github.com/parleycvd/parley/internal/journal"
 	"github.com/parleycvd/parley/internal/reports"
 	"github.com/parleycvd/parley/internal/store"
 )
@@ -20,19 +24,49 @@ const benchReport = `{"title":"Stack overflow in the AR-100 web UI","description
 
 // benchReports measures POST /api/v1/reports (validation, storage, journal,
 // outbox, receipt queued) against a bare handler that only inserts the
-// body in the same database in a transaction of its own.
-func benchReports(ctx context.Context, a *app, parleyURL string, clients int, opt benchOptions) (ref, got result, err error) {
+// body in the same database in a transaction of its own. It also drives a
+// second reference, the body inserted with a journal entry and an outbox
+// job in one transaction: the least any audited, notifying intake writes,
+// which tells the cost of Parley's own work from the cost of that floor.
+func benchReports(ctx context.Context, a *app, parleyURL string, clients int, opt benchOptions) (ref, floor, got result, err error) {
 	token, err := seedReporter(ctx, a)
 	if err != nil {
-		return ref, got, err
+		return ref, floor, got, err
 	}
 	if err := createBodies(ctx, a.db); err != nil {
-		return ref, got, err
+		return ref, floor, got, err
 	}
-	bare := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	post := request{method: "POST", body: benchReport, want: http.StatusCreated}
+	ref, err = driveHandler(ctx, clients, opt.duration, post, bareInsert(a.db, false))
+	if err != nil {
+		return ref, floor, got, err
+	}
+	if got, err = drive(ctx, parleyURL+"/api/v1/reports", token, clients, opt, post); err != nil {
+		return ref, floor, got, err
+	}
+	// Last, so that its journal entries and jobs do not weigh on Parley's run.
+	floor, err = driveHandler(ctx, clients, opt.duration, post, bareInsert(a.db, true))
+	return ref, floor, got, err
+}
+
+// bareInsert stores the body; audited adds a journal entry and an outbox
+// job to its transaction.
+func bareInsert(db *store.DB, audited bool) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
-		err := a.db.Tx(r.Context(), func(tx *sql.Tx) error {
-			_, err := tx.ExecContext(r.Context(), `INSERT INTO bench_bodies (body) VALUES ($1)`, string(body))
+		ctx := r.Context()
+		err := db.Tx(ctx, func(tx *sql.Tx) error {
+			var id int64
+			err := tx.QueryRowContext(ctx, `INSERT INTO bench_bodies (body) VALUES ($1) RETURNING id`, string(body)).Scan(&id)
+			if err != nil || !audited {
+				return err
+			}
+			now := time.Now()
+			_, err = journal.Append(ctx, tx, journal.Change{At: now, Actor: journal.System, Action: "bench.submitted", ObjectType: "bench", ObjectID: strconv.FormatInt(id, 10)})
+			if err != nil {
+				return err
+			}
+			_, err = jobs.Enqueue(ctx, tx, now, "bench.receipt", map[string]int64{"id": id}, jobs.Options{})
 			return err
 		})
 		if err != nil {
@@ -41,17 +75,16 @@ func benchReports(ctx context.Context, a *app, parleyURL string, clients int, op
 		}
 		w.WriteHeader(http.StatusCreated)
 	})
-	bareURL, stop, err := listen(bare)
+}
+
+// driveHandler serves h on a port of its own for one reference run.
+func driveHandler(ctx context.Context, clients int, d time.Duration, rq request, h http.Handler) (result, error) {
+	url, stop, err := listen(h)
 	if err != nil {
-		return ref, got, err
+		return result{}, err
 	}
 	defer stop()
-	post := request{method: "POST", body: benchReport, want: http.StatusCreated}
-	if ref, err = drive(ctx, bareURL+"/api/v1/reports", "", clients, benchOptions{duration: opt.duration}, post); err != nil {
-		return ref, got, err
-	}
-	got, err = drive(ctx, parleyURL+"/api/v1/reports", token, clients, opt, post)
-	return ref, got, err
+	return drive(ctx, url+"/api/v1/reports", "", clients, benchOptions{duration: d}, rq)
 }
 
 // seedReporter makes a reporter with a track record (one valid report),
