@@ -120,3 +120,48 @@ func TestConcurrentAppendsKeepOneChain(t *testing.T) {
 		t.Fatalf("verify = %+v, %v; want 40 entries, ok", r, err)
 	}
 }
+
+// AppendAll hands back the entries as stored: sequence numbers, links and
+// hashes (on PostgreSQL the database chains them), an actor of ID 0 stored
+// as none, and text outside ASCII hashed by its bytes on both engines.
+func TestAppendAllReturnsWhatIsStored(t *testing.T) {
+	db := storetest.New(t)
+	appendN(t, db, 1)
+	ctx := context.Background()
+	at := time.Date(2026, 12, 7, 9, 30, 0, 123456000, time.FixedZone("CET", 3600))
+	changes := []journal.Change{
+		{At: at, Actor: journal.System, Action: "thing.created", ObjectType: "thing", ObjectID: "a"},
+		{At: at, Actor: journal.Actor{ID: 1, Name: "Zoë Ångström"}, Action: "thing.renamed", ObjectType: "thing", ObjectID: "a",
+			Data: map[string]string{"name": "naïve café ✓"}},
+		{At: at.Add(time.Second), Actor: journal.Actor{ID: 1, Name: "Zoë Ångström"}, Action: "thing.deleted", ObjectType: "thing", ObjectID: "a"},
+	}
+	var got []journal.Entry
+	err := db.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		got, err = journal.AppendAll(ctx, tx, changes)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, err := journal.List(ctx, db.Read(), journal.Filter{ObjectType: "thing", ObjectID: "a"})
+	if err != nil || len(stored) != 3 || len(got) != 3 {
+		t.Fatalf("stored %d, returned %d, %v", len(stored), len(got), err)
+	}
+	for i, s := range stored {
+		g := got[i]
+		if s.Seq != int64(i+2) || g.Seq != s.Seq || g.PrevHash != s.PrevHash || g.Hash != s.Hash || !g.At.Equal(s.At) || g.Actor != s.Actor {
+			t.Errorf("entry %d: returned %+v, stored %+v", i, g, s)
+		}
+	}
+	if stored[0].Actor.ID != 0 || stored[1].PrevHash != stored[0].Hash {
+		t.Errorf("system actor or link wrong: %+v", stored[:2])
+	}
+	var nullActors int
+	if err := db.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM journal WHERE actor_id IS NULL AND object_id = 'a'`).Scan(&nullActors); err != nil || nullActors != 1 {
+		t.Errorf("entries without an actor ID: %d, %v; want 1", nullActors, err)
+	}
+	if r, err := journal.Verify(ctx, db.Read()); err != nil || !r.OK() || r.Entries != 4 {
+		t.Fatalf("verify = %+v, %v", r, err)
+	}
+}

@@ -68,13 +68,14 @@ type Service struct {
 	users *auth.Service
 	ssvc  *ssvc.Registry
 	pol   Policy
+	track *trackingIDs
 }
 
 // NewService makes a Service. users checks assignees; registry holds the
 // SSVC Coordinator Triage tree; zero fields of pol take DefaultPolicy's
 // values.
 func NewService(db *store.DB, now func() time.Time, users *auth.Service, registry *ssvc.Registry, pol Policy) *Service {
-	return &Service{db: db, now: now, users: users, ssvc: registry, pol: pol.withDefaults()}
+	return &Service{db: db, now: now, users: users, ssvc: registry, pol: pol.withDefaults(), track: &trackingIDs{db: db}}
 }
 
 // Policy returns the service's policy.

@@ -41,12 +41,15 @@ func (s *Service) Submit(ctx context.Context, p auth.Principal, sub Submission) 
 	r := row{Report: Report{Details: sub.Details, DisclosureAt: disclosureAt, Channel: sub.Channel, ReporterUserID: p.UserID,
 		Status: StatusNew, RM: rm, Priority: PriorityNone, ReceivedAt: now, UpdatedAt: now, Version: 1},
 		reporterKey: reporterKey(p, sub.Contact.Email)}
+	if err := s.track.prepare(ctx, now); err != nil {
+		return Receipt{}, err
+	}
 	random, secret := newSecret(), ""
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		if err := s.quota(ctx, tx, r, now); err != nil {
 			return err
 		}
-		if r.TrackingID, err = nextTrackingID(ctx, tx, now); err != nil {
+		if r.TrackingID, err = s.track.next(ctx, tx, now); err != nil {
 			return err
 		}
 		secret = followUpSecret(r.TrackingID, random)
@@ -66,22 +69,22 @@ func (s *Service) Submit(ctx context.Context, p auth.Principal, sub Submission) 
 	return Receipt{ReportID: r.ID, TrackingID: r.TrackingID, FollowUpSecret: secret, Completeness: Completeness(sub)}, nil
 }
 
-// announceNew journals a new report and queues its receipt and the staff
-// notification.
+// announceNew queues a new report's receipt and staff notification and
+// journals it. The journal entry comes last: on PostgreSQL it locks the
+// journal's head until the commit, and every writer waits for that lock.
 func (s *Service) announceNew(ctx context.Context, tx *sql.Tx, p auth.Principal, r row, attachments int) error {
-	err := record(ctx, tx, r.ReceivedAt, p.Actor(), "report.submitted", r.ID, map[string]any{
-		"tracking_id": r.TrackingID, "channel": r.Channel, "rm": "S->R " + protocol.RS.String(), "attachments": attachments,
-		"actively_exploited": r.ActivelyExploited, "critical": r.Critical})
-	if err != nil {
-		return err
-	}
 	// One statement for both jobs: this runs for every report taken in.
 	var items []jobs.Item
 	if r.Contact.Email != "" || r.ReporterUserID != 0 {
 		items = append(items, jobs.Item{Kind: JobReceipt, Payload: noticeOf(r.Report, 0, "")})
 	}
 	items = append(items, jobs.Item{Payload: eventOf(r.Report, 0)})
-	return jobs.EnqueueAll(ctx, tx, r.ReceivedAt, JobNew, items)
+	if err := jobs.EnqueueAll(ctx, tx, r.ReceivedAt, JobNew, items); err != nil {
+		return err
+	}
+	return record(ctx, tx, r.ReceivedAt, p.Actor(), "report.submitted", r.ID, map[string]any{
+		"tracking_id": r.TrackingID, "channel": r.Channel, "rm": "S->R " + protocol.RS.String(), "attachments": attachments,
+		"actively_exploited": r.ActivelyExploited, "critical": r.Critical})
 }
 
 // gates applies the program's requirements.
@@ -149,12 +152,4 @@ func windowText(d time.Duration) string {
 		return fmt.Sprintf("%d days", d/(24*time.Hour))
 	}
 	return d.String()
-}
-
-// nextTrackingID counts the year's reports: RPT-2026-000123.
-func nextTrackingID(ctx context.Context, tx *sql.Tx, now time.Time) (string, error) {
-	var n int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO report_counters (year, last) VALUES ($1, 1)
-		ON CONFLICT (year) DO UPDATE SET last = report_counters.last + 1 RETURNING last`, now.Year()).Scan(&n)
-	return fmt.Sprintf("RPT-%d-%06d", now.Year(), n), err
 }

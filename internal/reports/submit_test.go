@@ -3,6 +3,7 @@ package reports_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -77,6 +78,24 @@ func TestTrackingIDsCountPerYear(t *testing.T) {
 	e.now = time.Date(2027, 1, 1, 0, 0, 1, 0, time.UTC)
 	if rc := e.submit(auth.Principal{}, good()); rc.TrackingID != "RPT-2027-000001" {
 		t.Fatalf("got %s", rc.TrackingID)
+	}
+}
+
+// A database that counted in report_counters (all of them before
+// PostgreSQL took numbers from a sequence) goes on from its count.
+func TestTrackingIDsContinueTheCount(t *testing.T) {
+	e := setup(t, policy())
+	err := e.db.Tx(e.ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(e.ctx, `INSERT INTO report_counters (year, last) VALUES (2026, 41)`)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"RPT-2026-000042", "RPT-2026-000043"} {
+		if rc := e.submit(auth.Principal{}, good()); rc.TrackingID != want {
+			t.Fatalf("got %s, want %s", rc.TrackingID, want)
+		}
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
 	_ "modernc.org/sqlite"             // pure-Go SQLite driver "sqlite"
@@ -167,6 +168,10 @@ func (db *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
+	if db.Engine == Postgres {
+		pgTxs.Store(tx, struct{}{})
+		defer pgTxs.Delete(tx)
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			_ = tx.Rollback()
@@ -181,6 +186,16 @@ func (db *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
+}
+
+// pgTxs holds the PostgreSQL transactions under way, for OnPostgres.
+var pgTxs sync.Map
+
+// OnPostgres reports whether tx is a transaction of Tx on PostgreSQL, for
+// code that takes only a transaction and has a faster statement there.
+func OnPostgres(tx *sql.Tx) bool {
+	_, ok := pgTxs.Load(tx)
+	return ok
 }
 
 // Stats reports the pools' statistics, for metrics.
