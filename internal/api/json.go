@@ -2,7 +2,6 @@ package api
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -42,11 +41,20 @@ type ErrorDetail struct {
 	Field   string `json:"field,omitempty"`
 }
 
+// statusClientGone is what the log and metrics count for a request its
+// client abandoned (nginx's 499, "client closed request").
+const statusClientGone = 499
+
 func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 	kind := errs.KindOf(err)
 	status := statusOf[kind]
-	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
-		return // the client went away; nobody reads an answer
+	if r.Context().Err() != nil {
+		// The client went away: nobody reads an answer. The error is
+		// whatever the driver made of the cancellation (PostgreSQL's
+		// closes the connection: "driver: bad connection").
+		a.log.DebugContext(r.Context(), "api: client went away", "path", r.URL.Path, "err", err)
+		w.WriteHeader(statusClientGone) // for the request log and metrics
+		return
 	}
 	if kind == errs.Internal {
 		a.log.ErrorContext(r.Context(), "api: internal error", "method", r.Method, "path", r.URL.Path, "err", err)

@@ -175,6 +175,11 @@ func (s *Web) fail(w http.ResponseWriter, r *http.Request, v *visitor, err error
 		redirect(w, r, "/login?next="+url.QueryEscape(localPath(r.URL.Path)), "Please sign in again.")
 		return
 	}
+	if r.Context().Err() != nil { // the visitor left; the error is the cancellation's
+		s.Logger.Debug("page: visitor went away", "path", r.URL.Path, "err", err)
+		w.WriteHeader(499) // nginx's "client closed request", for the request log and metrics
+		return
+	}
 	st := status(err)
 	if st == http.StatusInternalServerError {
 		s.Logger.Error("page", "path", r.URL.Path, "err", err)
