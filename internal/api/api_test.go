@@ -72,17 +72,7 @@ func newEnv(t *testing.T) *env {
 		e.ids[u.email] = m.UserID
 	}
 	for who, email := range map[string]string{"admin": "admin@cert.example", "acme": "psirt@acme.example", "globex": "dev@globex.example"} {
-		for _, scope := range []auth.Scope{auth.ScopeWrite, auth.ScopeRead} {
-			_, secret, err := e.users.LoginForToken(ctx, email, pw, "", auth.NewToken{Name: "t", Scope: scope, ExpiresIn: 48 * time.Hour}, auth.Client{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			key := who
-			if scope == auth.ScopeRead {
-				key += "-ro"
-			}
-			e.tokens[key] = secret
-		}
+		login(t, e.users, e.tokens, who, email, true)
 	}
 	return e
 }

@@ -5,23 +5,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/parleycvd/parley/internal/api"
 	"github.com/parleycvd/parley/internal/auth"
 	"github.com/parleycvd/parley/internal/cases"
 	"github.com/parleycvd/parley/internal/org"
-	"github.com/parleycvd/parley/internal/server"
-	"github.com/parleycvd/parley/internal/ssvc"
-	"github.com/parleycvd/parley/internal/store/storetest"
 )
 
 // caseEnv is an instance with a coordinator (CERT, whose member is staff),
@@ -36,69 +29,17 @@ type caseEnv struct {
 	vars   map[string]string
 }
 
+// newCaseEnv is that instance with SSVC served; the orgs are {staffOrg},
+// {acmeOrg}, {globexOrg} and {outsiderOrg}, and only staff and acme have
+// a read-only token ("-ro") too.
 func newCaseEnv(t *testing.T) *caseEnv {
 	t.Helper()
-	db := storetest.New(t)
-	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
-	clock := func() time.Time { return now }
-	cfg := auth.DefaultConfig()
-	cfg.RequireTOTPForStaff = false
-	users := auth.NewService(db, clock, cfg)
-	orgs := org.NewService(db, clock, users)
-	reg, err := ssvc.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := api.New(api.Deps{DB: db, Users: users, Orgs: orgs, Cases: cases.NewService(db, clock, cases.Config{}), SSVC: reg, Now: clock,
-		Logger: slog.New(slog.DiscardHandler)})
-	e := &caseEnv{orgs: orgs, tokens: map[string]string{}, vars: map[string]string{}}
-	e.srv = httptest.NewServer(server.New(server.Deps{DB: db, Logger: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(),
-		Register: []func(*http.ServeMux){a.Register}}))
-	t.Cleanup(e.srv.Close)
-	ctx := context.Background()
-	admin, err := users.CreateAdmin(ctx, auth.NewUser{Email: "admin@cert.example", Name: "Admin", Password: pw, Admin: true, Staff: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.admin = auth.Principal{UserID: admin.ID, Email: admin.Email, Admin: true, Staff: true}
-	people := []struct {
-		who, email, org string
-		kind            org.Kind
-	}{
-		{"staff", "staff@cert.example", "CERT", org.Coordinator},
-		{"acme", "psirt@acme.example", "Acme", org.Vendor},
-		{"globex", "dev@globex.example", "Globex", org.Vendor},
-		{"outsider", "ops@initech.example", "Initech", org.Vendor},
-	}
-	for _, pp := range people {
-		o, err := orgs.Create(ctx, e.admin, org.Fields{Name: pp.org, Kind: pp.kind})
-		if err != nil {
-			t.Fatal(err)
-		}
-		e.vars[pp.who+"Org"] = itoa(o.ID)
-		if _, err := users.CreateUser(ctx, e.admin, auth.NewUser{Email: pp.email, Name: pp.email, Password: pw, Staff: pp.who == "staff"}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := orgs.AddMember(ctx, e.admin, o.ID, pp.email, "", auth.OrgAdmin); err != nil {
-			t.Fatal(err)
-		}
-		scopes := []auth.Scope{auth.ScopeWrite}
-		if pp.who == "staff" || pp.who == "acme" {
-			scopes = append(scopes, auth.ScopeRead)
-		}
-		for _, scope := range scopes {
-			_, secret, err := users.LoginForToken(ctx, pp.email, pw, "", auth.NewToken{Name: "t", Scope: scope, ExpiresIn: 48 * time.Hour}, auth.Client{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			key := pp.who
-			if scope == auth.ScopeRead {
-				key += "-ro"
-			}
-			e.tokens[key] = secret
-		}
-	}
-	return e
+	f := newFixture(t, may1, func(_ *fixture, d *api.Deps) { d.SSVC = newSSVC(t) })
+	people := slices.Clone(certAndVendors)
+	people[2].writeOnly, people[3].writeOnly = true, true // globex, outsider
+	f.signUp(t, people...)
+	f.orgVars()
+	return f.caseEnv
 }
 
 // expand fills in the placeholders {name} of s.

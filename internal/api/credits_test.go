@@ -2,110 +2,47 @@ package api_test
 
 import (
 	"context"
-	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"testing"
-	"time"
-
-	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/parleycvd/parley/internal/api"
 	"github.com/parleycvd/parley/internal/auth"
 	"github.com/parleycvd/parley/internal/cases"
 	"github.com/parleycvd/parley/internal/credits"
-	"github.com/parleycvd/parley/internal/org"
-	"github.com/parleycvd/parley/internal/server"
 	"github.com/parleycvd/parley/internal/store"
-	"github.com/parleycvd/parley/internal/store/storetest"
 )
 
-// newCreditEnv is newCaseEnv's instance (CERT with its staff member, the
-// vendors Acme, Globex and Initech, a token each) with credits served,
+// newCreditEnv is an instance with credits served: certAndVendors (CERT
+// with its staff member, the vendors Acme, Globex and Initech, a token
+// each and a read-only one, "-ro"),
 // Fay, who found the bug and takes part in nothing ({fayID}), and a case
 // led by CERT with Acme and Globex: {key}, with a vulnerability {vuln};
 // another case's vulnerability is {otherVuln}.
 func newCreditEnv(t *testing.T) (*caseEnv, *store.DB) {
 	t.Helper()
-	db := storetest.New(t)
-	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
-	clock := func() time.Time { return now }
-	cfg := auth.DefaultConfig()
-	cfg.RequireTOTPForStaff = false
-	users := auth.NewService(db, clock, cfg)
-	orgs := org.NewService(db, clock, users)
-	cs := cases.NewService(db, clock, cases.Config{})
-	a := api.New(api.Deps{DB: db, Users: users, Orgs: orgs, Cases: cs, Credits: credits.NewService(db, clock, cs),
-		Now: clock, Logger: slog.New(slog.DiscardHandler)})
-	e := &caseEnv{orgs: orgs, tokens: map[string]string{}, vars: map[string]string{}}
-	e.srv = httptest.NewServer(server.New(server.Deps{DB: db, Logger: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(),
-		Register: []func(*http.ServeMux){a.Register}}))
-	t.Cleanup(e.srv.Close)
+	f := newFixture(t, may1, func(f *fixture, d *api.Deps) { d.Credits = credits.NewService(f.db, f.clock, f.cases) })
+	f.signUp(t, certAndVendors...)
 	ctx := context.Background()
-	admin, err := users.CreateAdmin(ctx, auth.NewUser{Email: "admin@cert.example", Name: "Admin", Password: pw, Admin: true, Staff: true})
+	fay, err := f.users.CreateUser(ctx, f.admin, auth.NewUser{Email: "fay@example.net", Name: "Fay", Password: pw})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.admin = auth.Principal{UserID: admin.ID, Email: admin.Email, Admin: true, Staff: true}
-	orgIDs := map[string]int64{}
-	token := func(who, email string) {
-		for _, scope := range []auth.Scope{auth.ScopeWrite, auth.ScopeRead} {
-			_, secret, err := users.LoginForToken(ctx, email, pw, "", auth.NewToken{Name: "t", Scope: scope, ExpiresIn: 48 * time.Hour}, auth.Client{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			e.tokens[who+map[auth.Scope]string{auth.ScopeRead: "-ro"}[scope]] = secret
-		}
-	}
-	for _, pp := range []struct{ who, email, org string }{
-		{"staff", "staff@cert.example", "CERT"}, {"acme", "psirt@acme.example", "Acme"},
-		{"globex", "dev@globex.example", "Globex"}, {"outsider", "ops@initech.example", "Initech"},
-	} {
-		kind := org.Vendor
-		if pp.who == "staff" {
-			kind = org.Coordinator
-		}
-		o, err := orgs.Create(ctx, e.admin, org.Fields{Name: pp.org, Kind: kind})
-		if err != nil {
-			t.Fatal(err)
-		}
-		orgIDs[pp.who] = o.ID
-		if _, err := users.CreateUser(ctx, e.admin, auth.NewUser{Email: pp.email, Name: pp.email, Password: pw, Staff: pp.who == "staff"}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := orgs.AddMember(ctx, e.admin, o.ID, pp.email, "", auth.OrgAdmin); err != nil {
-			t.Fatal(err)
-		}
-		token(pp.who, pp.email)
-	}
-	fay, err := users.CreateUser(ctx, e.admin, auth.NewUser{Email: "fay@example.net", Name: "Fay", Password: pw})
+	f.vars["fayID"] = itoa(fay.ID)
+	login(t, f.users, f.tokens, "fay", "fay@example.net", true)
+	c, _ := f.openCase(t, cases.NewCase{Title: "Router login bypass"}, "acme", "globex")
+	v, err := f.cases.AddVulnerability(ctx, f.admin, c.ID, cases.VulnFields{Title: "Login bypass"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.vars["fayID"] = itoa(fay.ID)
-	token("fay", "fay@example.net")
-	c, err := cs.Create(ctx, e.admin, cases.NewCase{Title: "Router login bypass", CoordinatorOrgID: orgIDs["staff"]})
+	other, err := f.cases.Create(ctx, f.admin, cases.NewCase{Title: "Another", CoordinatorOrgID: f.orgIDs["staff"]})
 	if err != nil {
 		t.Fatal(err)
 	}
-	vendor := []cases.Role{cases.RoleVendor}
-	if _, err := cs.AddParticipants(ctx, e.admin, c.ID, []cases.NewParticipant{{OrgID: orgIDs["acme"], Roles: vendor}, {OrgID: orgIDs["globex"], Roles: vendor}}); err != nil {
-		t.Fatal(err)
-	}
-	v, err := cs.AddVulnerability(ctx, e.admin, c.ID, cases.VulnFields{Title: "Login bypass"})
+	ov, err := f.cases.AddVulnerability(ctx, f.admin, other.ID, cases.VulnFields{Title: "Elsewhere"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	other, err := cs.Create(ctx, e.admin, cases.NewCase{Title: "Another", CoordinatorOrgID: orgIDs["staff"]})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ov, err := cs.AddVulnerability(ctx, e.admin, other.ID, cases.VulnFields{Title: "Elsewhere"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.vars["key"], e.vars["vuln"], e.vars["otherVuln"] = c.Key, itoa(v.ID), itoa(ov.ID)
-	return e, db
+	f.vars["vuln"], f.vars["otherVuln"] = itoa(v.ID), itoa(ov.ID)
+	return f.caseEnv, f.db
 }
 
 func TestCreditScenarios(t *testing.T) {

@@ -5,22 +5,17 @@ import (
 	"database/sql"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"github.com/parleycvd/parley/internal/api"
 	"github.com/parleycvd/parley/internal/auth"
 	"github.com/parleycvd/parley/internal/cases"
 	"github.com/parleycvd/parley/internal/deadlines"
 	"github.com/parleycvd/parley/internal/org"
-	"github.com/parleycvd/parley/internal/server"
-	"github.com/parleycvd/parley/internal/store/storetest"
 )
 
 // deadlineEnv is a case led by CERT (whose member is staff) with two
@@ -34,64 +29,45 @@ type deadlineEnv struct {
 	ids    map[string]int64 // deadline IDs: acme, globex, embargo
 }
 
+// newDeadlineEnv signs its people up itself: each org is named after who,
+// its admin is who@example.org, and the administrator's account is not
+// flagged admin (only the principal it acts as is).
 func newDeadlineEnv(t *testing.T) *deadlineEnv {
 	t.Helper()
-	db := storetest.New(t)
-	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
-	clock := func() time.Time { return now }
-	cfg := auth.DefaultConfig()
-	cfg.RequireTOTPForStaff = false
-	users := auth.NewService(db, clock, cfg)
-	orgs := org.NewService(db, clock, users)
-	cs := cases.NewService(db, clock, cases.Config{})
-	e := &deadlineEnv{dl: deadlines.NewService(db, clock, deadlines.Config{BaseURL: "https://parley.test"}), tokens: map[string]string{},
-		ids: map[string]int64{}}
-	a := api.New(api.Deps{DB: db, Users: users, Orgs: orgs, Cases: cs, Deadlines: e.dl, Now: clock, Logger: slog.New(slog.DiscardHandler)})
-	e.srv = httptest.NewServer(server.New(server.Deps{DB: db, Logger: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(),
-		Register: []func(*http.ServeMux){a.Register}}))
-	t.Cleanup(e.srv.Close)
+	e := &deadlineEnv{ids: map[string]int64{}}
+	f := newFixture(t, may1, func(f *fixture, d *api.Deps) {
+		e.dl = deadlines.NewService(f.db, f.clock, deadlines.Config{BaseURL: "https://parley.test"})
+		d.Deadlines = e.dl
+	})
+	e.srv, e.tokens = f.srv, f.tokens
 	ctx := context.Background()
-	admin, err := users.CreateAdmin(ctx, auth.NewUser{Email: "admin@cert.example", Name: "Admin", Password: pw})
+	admin, err := f.users.CreateAdmin(ctx, auth.NewUser{Email: "admin@cert.example", Name: "Admin", Password: pw})
 	if err != nil {
 		t.Fatal(err)
 	}
-	root := auth.Principal{UserID: admin.ID, Email: admin.Email, Admin: true, Staff: true}
-	orgIDs := map[string]int64{}
+	f.admin = auth.Principal{UserID: admin.ID, Email: admin.Email, Admin: true, Staff: true}
 	for _, pp := range []struct {
 		who  string
 		kind org.Kind
 	}{{"staff", org.Coordinator}, {"acme", org.Vendor}, {"globex", org.Vendor}, {"initech", org.Vendor}} {
-		o, err := orgs.Create(ctx, root, org.Fields{Name: pp.who, Kind: pp.kind})
+		o, err := f.orgs.Create(ctx, f.admin, org.Fields{Name: pp.who, Kind: pp.kind})
 		if err != nil {
 			t.Fatal(err)
 		}
-		orgIDs[pp.who] = o.ID
+		f.orgIDs[pp.who] = o.ID
 		email := pp.who + "@example.org"
-		if _, err := users.CreateUser(ctx, root, auth.NewUser{Email: email, Name: pp.who, Password: pw, Staff: pp.who == "staff"}); err != nil {
+		if _, err := f.users.CreateUser(ctx, f.admin, auth.NewUser{Email: email, Name: pp.who, Password: pw, Staff: pp.who == "staff"}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := orgs.AddMember(ctx, root, o.ID, email, "", auth.OrgAdmin); err != nil {
+		if _, err := f.orgs.AddMember(ctx, f.admin, o.ID, email, "", auth.OrgAdmin); err != nil {
 			t.Fatal(err)
 		}
-		for _, scope := range []auth.Scope{auth.ScopeWrite, auth.ScopeRead} {
-			_, secret, err := users.LoginForToken(ctx, email, pw, "", auth.NewToken{Name: "t", Scope: scope, ExpiresIn: 48 * time.Hour}, auth.Client{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			e.tokens[pp.who+map[auth.Scope]string{auth.ScopeRead: "-ro"}[scope]] = secret
-		}
+		login(t, f.users, f.tokens, pp.who, email, true)
 	}
-	c, err := cs.Create(ctx, root, cases.NewCase{Title: "Overflow in a router", CoordinatorOrgID: orgIDs["staff"]})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, parts := f.openCase(t, cases.NewCase{Title: "Overflow in a router"}, "acme", "globex")
 	e.key = c.Key
-	vendor := []cases.Role{cases.RoleVendor}
-	parts, err := cs.AddParticipants(ctx, root, c.ID, []cases.NewParticipant{{OrgID: orgIDs["acme"], Roles: vendor}, {OrgID: orgIDs["globex"], Roles: vendor}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = db.Tx(ctx, func(tx *sql.Tx) error {
+	now := f.now
+	err = f.db.Tx(ctx, func(tx *sql.Tx) error {
 		list, err := deadlines.SetMany(ctx, tx, now, []deadlines.Deadline{
 			{CaseID: c.ID, ParticipantID: parts[0].ID, Kind: deadlines.VendorResponse, DueAt: now.Add(5 * 24 * time.Hour)},
 			{CaseID: c.ID, ParticipantID: parts[1].ID, Kind: deadlines.VendorResponse, DueAt: now.Add(-24 * time.Hour), Zone: "Asia/Tokyo"},

@@ -2,100 +2,19 @@ package api_test
 
 import (
 	"context"
-	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"testing"
-	"time"
-
-	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/parleycvd/parley/internal/api"
-	"github.com/parleycvd/parley/internal/auth"
-	"github.com/parleycvd/parley/internal/cases"
 	"github.com/parleycvd/parley/internal/disputes"
-	"github.com/parleycvd/parley/internal/org"
-	"github.com/parleycvd/parley/internal/server"
-	"github.com/parleycvd/parley/internal/store"
-	"github.com/parleycvd/parley/internal/store/storetest"
 )
-
-// newDisputeEnv is newCaseEnv's instance (CERT with its staff member, the
-// vendors Acme, Globex and Initech, a token each) with disputes served,
-// and a case led by CERT with Acme and Globex: {key}, and the
-// participants {coordP}, {acmeP} and {globexP}.
-func newDisputeEnv(t *testing.T) (*caseEnv, *store.DB) {
-	t.Helper()
-	db := storetest.New(t)
-	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
-	clock := func() time.Time { return now }
-	cfg := auth.DefaultConfig()
-	cfg.RequireTOTPForStaff = false
-	users := auth.NewService(db, clock, cfg)
-	orgs := org.NewService(db, clock, users)
-	cs := cases.NewService(db, clock, cases.Config{})
-	a := api.New(api.Deps{DB: db, Users: users, Orgs: orgs, Cases: cs, Disputes: disputes.NewService(db, clock, cs, disputes.Config{}),
-		Now: clock, Logger: slog.New(slog.DiscardHandler)})
-	e := &caseEnv{orgs: orgs, tokens: map[string]string{}, vars: map[string]string{}}
-	e.srv = httptest.NewServer(server.New(server.Deps{DB: db, Logger: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(),
-		Register: []func(*http.ServeMux){a.Register}}))
-	t.Cleanup(e.srv.Close)
-	ctx := context.Background()
-	admin, err := users.CreateAdmin(ctx, auth.NewUser{Email: "admin@cert.example", Name: "Admin", Password: pw, Admin: true, Staff: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.admin = auth.Principal{UserID: admin.ID, Email: admin.Email, Admin: true, Staff: true}
-	orgIDs := map[string]int64{}
-	for _, pp := range []struct{ who, email, org string }{
-		{"staff", "staff@cert.example", "CERT"}, {"acme", "psirt@acme.example", "Acme"},
-		{"globex", "dev@globex.example", "Globex"}, {"outsider", "ops@initech.example", "Initech"},
-	} {
-		kind := org.Vendor
-		if pp.who == "staff" {
-			kind = org.Coordinator
-		}
-		o, err := orgs.Create(ctx, e.admin, org.Fields{Name: pp.org, Kind: kind})
-		if err != nil {
-			t.Fatal(err)
-		}
-		orgIDs[pp.who] = o.ID
-		if _, err := users.CreateUser(ctx, e.admin, auth.NewUser{Email: pp.email, Name: pp.email, Password: pw, Staff: pp.who == "staff"}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := orgs.AddMember(ctx, e.admin, o.ID, pp.email, "", auth.OrgAdmin); err != nil {
-			t.Fatal(err)
-		}
-		for _, scope := range []auth.Scope{auth.ScopeWrite, auth.ScopeRead} {
-			_, secret, err := users.LoginForToken(ctx, pp.email, pw, "", auth.NewToken{Name: "t", Scope: scope, ExpiresIn: 48 * time.Hour}, auth.Client{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			e.tokens[pp.who+map[auth.Scope]string{auth.ScopeRead: "-ro"}[scope]] = secret
-		}
-	}
-	c, err := cs.Create(ctx, e.admin, cases.NewCase{Title: "Router login bypass", CoordinatorOrgID: orgIDs["staff"]})
-	if err != nil {
-		t.Fatal(err)
-	}
-	vendor := []cases.Role{cases.RoleVendor}
-	if _, err := cs.AddParticipants(ctx, e.admin, c.ID, []cases.NewParticipant{{OrgID: orgIDs["acme"], Roles: vendor}, {OrgID: orgIDs["globex"], Roles: vendor}}); err != nil {
-		t.Fatal(err)
-	}
-	parts, err := cs.Participants(ctx, e.admin, c.ID, cases.ParticipantFilter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.vars["key"] = c.Key
-	for _, p := range parts {
-		e.vars[map[string]string{"CERT": "coordP", "Acme": "acmeP", "Globex": "globexP"}[p.Name]] = itoa(p.ID)
-	}
-	return e, db
-}
 
 func TestDisputeScenarios(t *testing.T) {
 	t.Parallel()
-	e, db := newDisputeEnv(t)
+	// certAndVendors, a case {key} and its participants {coordP}, {acmeP}
+	// and {globexP}, with disputes served.
+	e, db := newParticipantsEnv(t, func(f *fixture, d *api.Deps) {
+		d.Disputes = disputes.NewService(f.db, f.clock, f.cases, disputes.Config{})
+	})
 	var steps []caseStep
 	add := func(s ...caseStep) { steps = append(steps, s...) }
 	get := func(as, path string) call { return call{as: as, method: "GET", path: path} }

@@ -3,24 +3,15 @@ package api_test
 import (
 	"context"
 	"encoding/json"
-	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"github.com/parleycvd/parley/internal/api"
-	"github.com/parleycvd/parley/internal/auth"
 	"github.com/parleycvd/parley/internal/cases"
 	"github.com/parleycvd/parley/internal/inbox"
-	"github.com/parleycvd/parley/internal/org"
 	"github.com/parleycvd/parley/internal/pgp"
-	"github.com/parleycvd/parley/internal/server"
 	"github.com/parleycvd/parley/internal/store"
-	"github.com/parleycvd/parley/internal/store/storetest"
 )
 
 // newNotificationEnv serves the API with the inbox: CERT's staff member
@@ -29,78 +20,28 @@ import (
 // three notifications ({n1} oldest to {n3}), the staff member one ({staffN}).
 func newNotificationEnv(t *testing.T) (*caseEnv, *store.DB) {
 	t.Helper()
-	db := storetest.New(t)
-	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
-	clock := func() time.Time { return now }
-	cfg := auth.DefaultConfig()
-	cfg.RequireTOTPForStaff = false
-	users := auth.NewService(db, clock, cfg)
-	orgs := org.NewService(db, clock, users)
-	cs := cases.NewService(db, clock, cases.Config{})
-	box := inbox.NewService(db, clock, pgp.NewContacts(db, clock))
-	a := api.New(api.Deps{DB: db, Users: users, Orgs: orgs, Cases: cs, Inbox: box, Now: clock, Logger: slog.New(slog.DiscardHandler)})
-	e := &caseEnv{orgs: orgs, tokens: map[string]string{}, vars: map[string]string{}}
-	e.srv = httptest.NewServer(server.New(server.Deps{DB: db, Logger: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(),
-		Register: []func(*http.ServeMux){a.Register}}))
-	t.Cleanup(e.srv.Close)
-	ctx := context.Background()
-	admin, err := users.CreateAdmin(ctx, auth.NewUser{Email: "admin@cert.example", Name: "Admin", Password: pw, Admin: true, Staff: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.admin = auth.Principal{UserID: admin.ID, Email: admin.Email, Admin: true, Staff: true}
-	ids, orgIDs := map[string]int64{}, map[string]int64{}
-	for _, pp := range []struct{ who, email, org string }{
-		{"staff", "staff@cert.example", "CERT"}, {"acme", "psirt@acme.example", "Acme"}, {"outsider", "ops@initech.example", "Initech"},
-	} {
-		kind := org.Vendor
-		if pp.who == "staff" {
-			kind = org.Coordinator
-		}
-		o, err := orgs.Create(ctx, e.admin, org.Fields{Name: pp.org, Kind: kind})
-		if err != nil {
-			t.Fatal(err)
-		}
-		orgIDs[pp.who] = o.ID
-		u, err := users.CreateUser(ctx, e.admin, auth.NewUser{Email: pp.email, Name: pp.email, Password: pw, Staff: pp.who == "staff"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids[pp.who] = u.ID
-		if _, err := orgs.AddMember(ctx, e.admin, o.ID, pp.email, "", auth.OrgAdmin); err != nil {
-			t.Fatal(err)
-		}
-		for _, scope := range []auth.Scope{auth.ScopeWrite, auth.ScopeRead} {
-			_, secret, err := users.LoginForToken(ctx, pp.email, pw, "", auth.NewToken{Name: "t", Scope: scope, ExpiresIn: 48 * time.Hour}, auth.Client{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			e.tokens[pp.who+map[auth.Scope]string{auth.ScopeRead: "-ro"}[scope]] = secret
-		}
-	}
-	c, err := cs.Create(ctx, e.admin, cases.NewCase{Title: "Router login bypass", CoordinatorOrgID: orgIDs["staff"]})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := cs.AddParticipants(ctx, e.admin, c.ID, []cases.NewParticipant{{OrgID: orgIDs["acme"], Roles: []cases.Role{cases.RoleVendor}}}); err != nil {
-		t.Fatal(err)
-	}
-	e.vars["key"] = c.Key
+	var box *inbox.Service
+	f := newFixture(t, may1, func(f *fixture, d *api.Deps) {
+		box = inbox.NewService(f.db, f.clock, pgp.NewContacts(f.db, f.clock))
+		d.Inbox = box
+	})
+	f.signUp(t, certAndVendors[0], certAndVendors[1], certAndVendors[3])
+	c, _ := f.openCase(t, cases.NewCase{Title: "Router login bypass"}, "acme")
 	var list []inbox.Notice
 	for i, subject := range []string{"first", "second", "third"} {
-		list = append(list, inbox.Notice{UserID: ids["acme"], CaseID: c.ID, CaseKey: c.Key, Kind: "thread.post", Subject: "[" + c.Key + "] " + subject,
+		list = append(list, inbox.Notice{UserID: f.userIDs["acme"], CaseID: c.ID, CaseKey: c.Key, Kind: "thread.post", Subject: "[" + c.Key + "] " + subject,
 			Body: "Someone wrote.", Link: "/cases/" + c.Key + "/threads/1", Key: "job:" + itoa(int64(i))})
 	}
-	list = append(list, inbox.Notice{UserID: ids["staff"], Kind: "report.new", Subject: "[RPT-1] new report", Link: "/triage/1"})
-	got, err := box.Record(ctx, list)
+	list = append(list, inbox.Notice{UserID: f.userIDs["staff"], Kind: "report.new", Subject: "[RPT-1] new report", Link: "/triage/1"})
+	got, err := box.Record(context.Background(), list)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i, n := range got[:3] {
-		e.vars["n"+itoa(int64(i+1))] = itoa(n.ID)
+		f.vars["n"+itoa(int64(i+1))] = itoa(n.ID)
 	}
-	e.vars["staffN"] = itoa(got[3].ID)
-	return e, db
+	f.vars["staffN"] = itoa(got[3].ID)
+	return f.caseEnv, f.db
 }
 
 func TestNotificationScenarios(t *testing.T) {

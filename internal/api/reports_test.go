@@ -4,23 +4,13 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
-	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"github.com/parleycvd/parley/internal/api"
 	"github.com/parleycvd/parley/internal/auth"
-	"github.com/parleycvd/parley/internal/cases"
-	"github.com/parleycvd/parley/internal/org"
 	"github.com/parleycvd/parley/internal/reports"
-	"github.com/parleycvd/parley/internal/server"
-	"github.com/parleycvd/parley/internal/ssvc"
-	"github.com/parleycvd/parley/internal/store/storetest"
 )
 
 // newReportEnv is an instance with coordinator staff ("staff", and
@@ -29,25 +19,12 @@ import (
 // are limited to 2 files of 1 KiB and 1500 bytes in all.
 func newReportEnv(t *testing.T) *caseEnv {
 	t.Helper()
-	db := storetest.New(t)
-	now := time.Date(2026, 5, 6, 12, 0, 0, 0, time.UTC)
-	clock := func() time.Time { return now }
-	cfg := auth.DefaultConfig()
-	cfg.RequireTOTPForStaff = false
-	users := auth.NewService(db, clock, cfg)
-	orgs := org.NewService(db, clock, users)
-	reg, err := ssvc.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	pol := reports.DefaultPolicy()
-	pol.Quota, pol.MaxAttachments, pol.MaxAttachmentSize, pol.MaxAttachmentsSize = 0, 2, 1024, 1500
-	a := api.New(api.Deps{DB: db, Users: users, Orgs: orgs, Reports: reports.NewService(db, clock, users, reg, pol), SSVC: reg, Now: clock,
-		Cases: cases.NewService(db, clock, cases.Config{}), Logger: slog.New(slog.DiscardHandler)})
-	e := &caseEnv{orgs: orgs, tokens: map[string]string{}, vars: map[string]string{}}
-	e.srv = httptest.NewServer(server.New(server.Deps{DB: db, Logger: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(),
-		Register: []func(*http.ServeMux){a.Register}}))
-	t.Cleanup(e.srv.Close)
+	f := newFixture(t, time.Date(2026, 5, 6, 12, 0, 0, 0, time.UTC), func(f *fixture, d *api.Deps) {
+		pol := reports.DefaultPolicy()
+		pol.Quota, pol.MaxAttachments, pol.MaxAttachmentSize, pol.MaxAttachmentsSize = 0, 2, 1024, 1500
+		d.SSVC = newSSVC(t)
+		d.Reports = reports.NewService(f.db, f.clock, f.users, d.SSVC, pol)
+	})
 	ctx := context.Background()
 	bootstrap := auth.Principal{UserID: 1 << 40, Email: "command line", Admin: true}
 	for _, who := range []struct {
@@ -55,14 +32,14 @@ func newReportEnv(t *testing.T) *caseEnv {
 		staff       bool
 	}{{"staff", "staff@cert.example", true}, {"reporter", "finder@research.example", false}, {"other", "someone@else.example", false}} {
 		// Invited accounts (no password) spare the test argon2id.
-		u, err := users.CreateUser(ctx, bootstrap, auth.NewUser{Email: who.email, Name: who.name, Staff: who.staff})
+		u, err := f.users.CreateUser(ctx, bootstrap, auth.NewUser{Email: who.email, Name: who.name, Staff: who.staff})
 		if err != nil {
 			t.Fatal(err)
 		}
-		e.vars[who.name+"ID"] = itoa(u.ID)
+		f.vars[who.name+"ID"] = itoa(u.ID)
 		p := auth.Principal{UserID: u.ID, Email: u.Email, Staff: who.staff}
 		for _, scope := range []auth.Scope{auth.ScopeWrite, auth.ScopeRead} {
-			_, secret, err := users.CreateToken(ctx, p, auth.NewToken{Name: "t", Scope: scope})
+			_, secret, err := f.users.CreateToken(ctx, p, auth.NewToken{Name: "t", Scope: scope})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -70,10 +47,10 @@ func newReportEnv(t *testing.T) *caseEnv {
 			if scope == auth.ScopeRead {
 				key += "-ro"
 			}
-			e.tokens[key] = secret
+			f.tokens[key] = secret
 		}
 	}
-	return e
+	return f.caseEnv
 }
 
 const goodReport = `{"title":"Stack overflow in the Acme Router login","products":[{"name":"Acme Router X200","versions":["2.1.0"]}],

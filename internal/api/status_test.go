@@ -2,22 +2,12 @@ package api_test
 
 import (
 	"context"
-	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"testing"
-	"time"
-
-	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/parleycvd/parley/internal/api"
-	"github.com/parleycvd/parley/internal/auth"
 	"github.com/parleycvd/parley/internal/cases"
-	"github.com/parleycvd/parley/internal/org"
-	"github.com/parleycvd/parley/internal/server"
 	"github.com/parleycvd/parley/internal/status"
 	"github.com/parleycvd/parley/internal/store"
-	"github.com/parleycvd/parley/internal/store/storetest"
 )
 
 // newStatusEnv is an instance with vendor status served: CERT (its member
@@ -26,62 +16,14 @@ import (
 // two vulnerabilities: {key}, {v1} (with a CVE ID) and {v2}.
 func newStatusEnv(t *testing.T) (*caseEnv, *store.DB) {
 	t.Helper()
-	db := storetest.New(t)
-	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
-	clock := func() time.Time { return now }
-	cfg := auth.DefaultConfig()
-	cfg.RequireTOTPForStaff = false
-	users := auth.NewService(db, clock, cfg)
-	orgs := org.NewService(db, clock, users)
-	cs := cases.NewService(db, clock, cases.Config{})
-	a := api.New(api.Deps{DB: db, Users: users, Orgs: orgs, Cases: cs, Now: clock, Logger: slog.New(slog.DiscardHandler),
-		Status: status.NewService(db, clock, cs, status.Config{BaseURL: "https://parley.test"})})
-	e := &caseEnv{orgs: orgs, tokens: map[string]string{}, vars: map[string]string{}}
-	e.srv = httptest.NewServer(server.New(server.Deps{DB: db, Logger: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(),
-		Register: []func(*http.ServeMux){a.Register}}))
-	t.Cleanup(e.srv.Close)
-	ctx := context.Background()
-	admin, err := users.CreateAdmin(ctx, auth.NewUser{Email: "admin@cert.example", Name: "Admin", Password: pw, Admin: true, Staff: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.admin = auth.Principal{UserID: admin.ID, Email: admin.Email, Admin: true, Staff: true}
-	orgIDs := map[string]int64{}
-	for _, pp := range []struct{ who, email, org string }{
-		{"staff", "staff@cert.example", "CERT"}, {"acme", "psirt@acme.example", "Acme"},
-		{"globex", "dev@globex.example", "Globex"}, {"outsider", "ops@initech.example", "Initech"},
-	} {
-		kind := map[bool]org.Kind{true: org.Coordinator, false: org.Vendor}[pp.who == "staff"]
-		o, err := orgs.Create(ctx, e.admin, org.Fields{Name: pp.org, Kind: kind})
-		if err != nil {
-			t.Fatal(err)
-		}
-		orgIDs[pp.who] = o.ID
-		if _, err := users.CreateUser(ctx, e.admin, auth.NewUser{Email: pp.email, Name: pp.email, Password: pw, Staff: pp.who == "staff"}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := orgs.AddMember(ctx, e.admin, o.ID, pp.email, "", auth.OrgAdmin); err != nil {
-			t.Fatal(err)
-		}
-		for _, scope := range []auth.Scope{auth.ScopeWrite, auth.ScopeRead} {
-			_, secret, err := users.LoginForToken(ctx, pp.email, pw, "", auth.NewToken{Name: "t", Scope: scope, ExpiresIn: 48 * time.Hour}, auth.Client{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			e.tokens[pp.who+map[auth.Scope]string{auth.ScopeRead: "-ro"}[scope]] = secret
-		}
-	}
-	c, err := cs.Create(ctx, e.admin, cases.NewCase{Title: "Router login bypass", CoordinatorOrgID: orgIDs["staff"],
-		Vulnerabilities: []cases.VulnFields{{Title: "Login bypass", CVE: "CVE-2026-4242"}, {Title: "Session fixation"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	vendor := []cases.Role{cases.RoleVendor}
-	if _, err := cs.AddParticipants(ctx, e.admin, c.ID, []cases.NewParticipant{{OrgID: orgIDs["acme"], Roles: vendor}, {OrgID: orgIDs["globex"], Roles: vendor}}); err != nil {
-		t.Fatal(err)
-	}
-	e.vars["key"], e.vars["v1"], e.vars["v2"] = c.Key, itoa(c.Vulnerabilities[0].ID), itoa(c.Vulnerabilities[1].ID)
-	return e, db
+	f := newFixture(t, may1, func(f *fixture, d *api.Deps) {
+		d.Status = status.NewService(f.db, f.clock, f.cases, status.Config{BaseURL: "https://parley.test"})
+	})
+	f.signUp(t, certAndVendors...)
+	c, _ := f.openCase(t, cases.NewCase{Title: "Router login bypass",
+		Vulnerabilities: []cases.VulnFields{{Title: "Login bypass", CVE: "CVE-2026-4242"}, {Title: "Session fixation"}}}, "acme", "globex")
+	f.vars["v1"], f.vars["v2"] = itoa(c.Vulnerabilities[0].ID), itoa(c.Vulnerabilities[1].ID)
+	return f.caseEnv, f.db
 }
 
 func TestVendorStatusScenarios(t *testing.T) {

@@ -4,103 +4,24 @@ import (
 	"context"
 	"encoding/base64"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/parleycvd/parley/internal/api"
-	"github.com/parleycvd/parley/internal/auth"
-	"github.com/parleycvd/parley/internal/cases"
-	"github.com/parleycvd/parley/internal/org"
-	"github.com/parleycvd/parley/internal/server"
-	"github.com/parleycvd/parley/internal/store"
-	"github.com/parleycvd/parley/internal/store/storetest"
 	"github.com/parleycvd/parley/internal/threads"
 )
-
-// newThreadEnv is newCaseEnv's instance (CERT with its staff member, the
-// vendors Acme, Globex and Initech, a token each) with threads served
-// (files of at most 1 KiB), and a case led by CERT with Acme and Globex:
-// {key}, and the participants {coordP}, {acmeP} and {globexP}.
-func newThreadEnv(t *testing.T) (*caseEnv, *store.DB) {
-	t.Helper()
-	db := storetest.New(t)
-	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
-	clock := func() time.Time { return now }
-	cfg := auth.DefaultConfig()
-	cfg.RequireTOTPForStaff = false
-	users := auth.NewService(db, clock, cfg)
-	orgs := org.NewService(db, clock, users)
-	cs := cases.NewService(db, clock, cases.Config{})
-	ts := threads.NewService(db, clock, cs, threads.Config{Limits: threads.Limits{MaxAttachmentSize: 1 << 10, MaxAttachmentsSize: 2 << 10, MaxAttachments: 3}})
-	a := api.New(api.Deps{DB: db, Users: users, Orgs: orgs, Cases: cs, Threads: ts, Now: clock, Logger: slog.New(slog.DiscardHandler)})
-	e := &caseEnv{orgs: orgs, tokens: map[string]string{}, vars: map[string]string{}}
-	e.srv = httptest.NewServer(server.New(server.Deps{DB: db, Logger: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(),
-		Register: []func(*http.ServeMux){a.Register}}))
-	t.Cleanup(e.srv.Close)
-	ctx := context.Background()
-	admin, err := users.CreateAdmin(ctx, auth.NewUser{Email: "admin@cert.example", Name: "Admin", Password: pw, Admin: true, Staff: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.admin = auth.Principal{UserID: admin.ID, Email: admin.Email, Admin: true, Staff: true}
-	orgIDs := map[string]int64{}
-	for _, pp := range []struct{ who, email, org string }{
-		{"staff", "staff@cert.example", "CERT"}, {"acme", "psirt@acme.example", "Acme"},
-		{"globex", "dev@globex.example", "Globex"}, {"outsider", "ops@initech.example", "Initech"},
-	} {
-		kind := org.Vendor
-		if pp.who == "staff" {
-			kind = org.Coordinator
-		}
-		o, err := orgs.Create(ctx, e.admin, org.Fields{Name: pp.org, Kind: kind})
-		if err != nil {
-			t.Fatal(err)
-		}
-		orgIDs[pp.who] = o.ID
-		if _, err := users.CreateUser(ctx, e.admin, auth.NewUser{Email: pp.email, Name: pp.email, Password: pw, Staff: pp.who == "staff"}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := orgs.AddMember(ctx, e.admin, o.ID, pp.email, "", auth.OrgAdmin); err != nil {
-			t.Fatal(err)
-		}
-		for _, scope := range []auth.Scope{auth.ScopeWrite, auth.ScopeRead} {
-			_, secret, err := users.LoginForToken(ctx, pp.email, pw, "", auth.NewToken{Name: "t", Scope: scope, ExpiresIn: 48 * time.Hour}, auth.Client{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			e.tokens[pp.who+map[auth.Scope]string{auth.ScopeRead: "-ro"}[scope]] = secret
-		}
-	}
-	c, err := cs.Create(ctx, e.admin, cases.NewCase{Title: "Router login bypass", CoordinatorOrgID: orgIDs["staff"]})
-	if err != nil {
-		t.Fatal(err)
-	}
-	vendor := []cases.Role{cases.RoleVendor}
-	if _, err := cs.AddParticipants(ctx, e.admin, c.ID, []cases.NewParticipant{{OrgID: orgIDs["acme"], Roles: vendor}, {OrgID: orgIDs["globex"], Roles: vendor}}); err != nil {
-		t.Fatal(err)
-	}
-	parts, err := cs.Participants(ctx, e.admin, c.ID, cases.ParticipantFilter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.vars["key"] = c.Key
-	for _, p := range parts {
-		e.vars[map[string]string{"CERT": "coordP", "Acme": "acmeP", "Globex": "globexP"}[p.Name]] = itoa(p.ID)
-	}
-	return e, db
-}
 
 func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
 
 func TestThreadScenarios(t *testing.T) {
 	t.Parallel()
-	e, db := newThreadEnv(t)
+	// certAndVendors, a case {key} and its participants {coordP}, {acmeP}
+	// and {globexP}, with threads served (files of at most 1 KiB).
+	e, db := newParticipantsEnv(t, func(f *fixture, d *api.Deps) {
+		d.Threads = threads.NewService(f.db, f.clock, f.cases, threads.Config{Limits: threads.Limits{MaxAttachmentSize: 1 << 10, MaxAttachmentsSize: 2 << 10,
+			MaxAttachments: 3}})
+	})
 	add := func(s ...caseStep) { e.run(t, s) }
 	get := func(as, path string) call { return call{as: as, method: "GET", path: path} }
 	post := func(as, path, body string) call { return call{as: as, method: "POST", path: path, body: body} }

@@ -2,94 +2,28 @@ package api_test
 
 import (
 	"context"
-	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"github.com/parleycvd/parley/internal/api"
-	"github.com/parleycvd/parley/internal/auth"
-	"github.com/parleycvd/parley/internal/cases"
-	"github.com/parleycvd/parley/internal/org"
-	"github.com/parleycvd/parley/internal/server"
-	"github.com/parleycvd/parley/internal/ssvc"
-	"github.com/parleycvd/parley/internal/store/storetest"
 	"github.com/parleycvd/parley/internal/webhooks"
 )
 
-// newWebhookEnv is newCaseEnv with webhooks wired in. (Delivering them
-// is the webhooks package's to test, with the jobs runner.)
+// newWebhookEnv is an instance with webhooks (and SSVC) served: CERT's
+// staff member, the admins of Acme and Globex and a plain member of Acme
+// ("acmedev"), each with a token and a read-only one ("-ro"), and the orgs
+// {staffOrg}, {acmeOrg} and {globexOrg}. (Delivering webhooks is the
+// webhooks package's to test, with the jobs runner.)
 func newWebhookEnv(t *testing.T) (*caseEnv, *webhooks.Service) {
 	t.Helper()
-	db := storetest.New(t)
-	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
-	clock := func() time.Time { return now }
-	cfg := auth.DefaultConfig()
-	cfg.RequireTOTPForStaff = false
-	users := auth.NewService(db, clock, cfg)
-	orgs := org.NewService(db, clock, users)
-	reg, err := ssvc.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cs := cases.NewService(db, clock, cases.Config{})
-	hooks := webhooks.NewService(db, clock, cs, webhooks.Config{Timeout: 5 * time.Second, AllowPrivate: true})
-	a := api.New(api.Deps{DB: db, Users: users, Orgs: orgs, Cases: cs, SSVC: reg, Now: clock, Logger: slog.New(slog.DiscardHandler),
-		Webhooks: hooks})
-	e := &caseEnv{orgs: orgs, tokens: map[string]string{}, vars: map[string]string{}}
-	e.srv = httptest.NewServer(server.New(server.Deps{DB: db, Logger: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(),
-		Register: []func(*http.ServeMux){a.Register}}))
-	t.Cleanup(e.srv.Close)
-	ctx := context.Background()
-	admin, err := users.CreateAdmin(ctx, auth.NewUser{Email: "admin@cert.example", Name: "Admin", Password: pw, Admin: true, Staff: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.admin = auth.Principal{UserID: admin.ID, Email: admin.Email, Admin: true, Staff: true}
-	var acmeID int64
-	for _, pp := range []struct {
-		who, email, org string
-		kind            org.Kind
-		role            auth.OrgRole
-	}{
-		{"staff", "staff@cert.example", "CERT", org.Coordinator, auth.OrgAdmin},
-		{"acme", "psirt@acme.example", "Acme", org.Vendor, auth.OrgAdmin},
-		{"globex", "dev@globex.example", "Globex", org.Vendor, auth.OrgAdmin},
-		{"acmedev", "dev@acme.example", "", org.Vendor, auth.OrgMember},
-	} {
-		orgID := acmeID // a second member of Acme
-		if pp.org != "" {
-			o, err := orgs.Create(ctx, e.admin, org.Fields{Name: pp.org, Kind: pp.kind})
-			if err != nil {
-				t.Fatal(err)
-			}
-			orgID, e.vars[pp.who+"Org"] = o.ID, itoa(o.ID)
-			if pp.who == "acme" {
-				acmeID = o.ID
-			}
-		}
-		if _, err := users.CreateUser(ctx, e.admin, auth.NewUser{Email: pp.email, Name: pp.email, Password: pw, Staff: pp.who == "staff"}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := orgs.AddMember(ctx, e.admin, orgID, pp.email, "", pp.role); err != nil {
-			t.Fatal(err)
-		}
-		for _, scope := range []auth.Scope{auth.ScopeWrite, auth.ScopeRead} {
-			_, secret, err := users.LoginForToken(ctx, pp.email, pw, "", auth.NewToken{Name: "t", Scope: scope, ExpiresIn: 48 * time.Hour}, auth.Client{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			key := pp.who
-			if scope == auth.ScopeRead {
-				key += "-ro"
-			}
-			e.tokens[key] = secret
-		}
-	}
-	return e, hooks
+	var hooks *webhooks.Service
+	f := newFixture(t, may1, func(f *fixture, d *api.Deps) {
+		hooks = webhooks.NewService(f.db, f.clock, f.cases, webhooks.Config{Timeout: 5 * time.Second, AllowPrivate: true})
+		d.SSVC, d.Webhooks = newSSVC(t), hooks
+	})
+	f.signUp(t, certAndVendors[0], certAndVendors[1], certAndVendors[2], person{who: "acmedev", email: "dev@acme.example", org: "Acme", member: true})
+	f.orgVars()
+	return f.caseEnv, hooks
 }
 
 func TestWebhookScenarios(t *testing.T) {

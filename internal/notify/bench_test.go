@@ -6,14 +6,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parleycvd/parley/internal/auth"
 	"github.com/parleycvd/parley/internal/cases"
 	"github.com/parleycvd/parley/internal/jobs"
 	"github.com/parleycvd/parley/internal/mail"
 	"github.com/parleycvd/parley/internal/mail/mailtest"
 	"github.com/parleycvd/parley/internal/notify"
 	"github.com/parleycvd/parley/internal/org"
-	"github.com/parleycvd/parley/internal/store/storetest"
 )
 
 // BenchmarkVendorNotices delivers the notices of a case with 1,000 vendors
@@ -23,16 +21,8 @@ func BenchmarkVendorNotices(b *testing.B) {
 	const vendors = 1000
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		db := storetest.New(b)
-		ctx := context.Background()
-		users := auth.NewService(db, time.Now, auth.DefaultConfig())
-		orgs := org.NewService(db, time.Now, users)
-		cs := cases.NewService(db, time.Now, cases.Config{})
-		admin, err := users.CreateAdmin(ctx, auth.NewUser{Email: "root@cert.example", Name: "Root", Password: "correct horse battery"})
-		if err != nil {
-			b.Fatal(err)
-		}
-		p := auth.Principal{UserID: admin.ID, Email: admin.Email, Admin: true, Staff: true}
+		f := newFixture(b, time.Now)
+		ctx, db, users, orgs, cs, p := f.ctx, f.db, f.users, f.orgs, f.cases, f.root
 		c, err := cs.Create(ctx, p, cases.NewCase{Title: "Protocol flaw"})
 		if err != nil {
 			b.Fatal(err)

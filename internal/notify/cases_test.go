@@ -1,38 +1,24 @@
 package notify_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/parleycvd/parley/internal/auth"
 	"github.com/parleycvd/parley/internal/cases"
-	"github.com/parleycvd/parley/internal/jobs"
-	"github.com/parleycvd/parley/internal/mail"
-	"github.com/parleycvd/parley/internal/mail/mailtest"
-	"github.com/parleycvd/parley/internal/notify"
 	"github.com/parleycvd/parley/internal/org"
 	"github.com/parleycvd/parley/internal/pgp"
 	"github.com/parleycvd/parley/internal/protocol"
-	"github.com/parleycvd/parley/internal/store/storetest"
 )
 
 // TestVendorNotice: adding vendors to a case mails each its security
 // contact (or, without one, its admins) once, with no vulnerability detail,
 // and records V; a vendor nobody can be written to is a failed delivery.
 func TestVendorNotice(t *testing.T) {
-	db := storetest.New(t)
 	now := func() time.Time { return time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC) }
-	ctx := context.Background()
-	users := auth.NewService(db, now, auth.DefaultConfig())
-	orgs := org.NewService(db, now, users)
-	cs := cases.NewService(db, now, cases.Config{})
-	admin, err := users.CreateAdmin(ctx, auth.NewUser{Email: "root@cert.example", Name: "Root", Password: "correct horse battery"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := auth.Principal{UserID: admin.ID, Email: admin.Email, Admin: true, Staff: true}
+	f := newFixture(t, now)
+	ctx, db, orgs, cs, p := f.ctx, f.db, f.orgs, f.cases, f.root
 	acme, _ := orgs.Create(ctx, p, org.Fields{Name: "Acme", Kind: org.Vendor, SecurityEmail: "psirt@acme.example"})
 	globex, _ := orgs.Create(ctx, p, org.Fields{Name: "Globex", Kind: org.Vendor})
 	if _, err := orgs.AddMember(ctx, p, globex.ID, "boss@globex.example", "Boss", auth.OrgAdmin); err != nil {
@@ -47,12 +33,7 @@ func TestVendorNotice(t *testing.T) {
 	if _, err := cs.AddParticipants(ctx, p, c.ID, []cases.NewParticipant{{OrgID: acme.ID, Roles: vendor}, {OrgID: globex.ID, Roles: vendor}, {OrgID: silent.ID, Roles: vendor}}); err != nil {
 		t.Fatal(err)
 	}
-	srv := mailtest.Start(t)
-	n, err := notify.New(notify.Config{BaseURL: "https://parley.test", From: "Parley <parley@parley.test>", Instance: "Parley", Now: now},
-		mail.SMTP{Host: srv.Host, Port: srv.Port, TLS: "none", Now: now}, users)
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, n, r := startNotifier(t, db, f.users, now)
 	// Acme has an OpenPGP key on file for its security contact: its notice is
 	// encrypted and carries the details.
 	acmeKey, err := pgp.GenerateIdentity("Acme PSIRT", "psirt@acme.example", now())
@@ -65,7 +46,6 @@ func TestVendorNotice(t *testing.T) {
 	}
 	keyring := pgp.NewKeyring(db, now, pgp.KeyringConfig{Name: "Parley", Email: "security@parley.test"})
 	n.UseOpenPGP(keyring, contacts)
-	r := jobs.NewRunner(db, jobs.Config{Now: now})
 	n.Register(r)
 	n.RegisterCases(r, cs)
 	if _, err := r.Drain(ctx); err != nil {

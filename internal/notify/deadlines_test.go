@@ -1,7 +1,6 @@
 package notify_test
 
 import (
-	"context"
 	"database/sql"
 	"strings"
 	"testing"
@@ -10,12 +9,7 @@ import (
 	"github.com/parleycvd/parley/internal/auth"
 	"github.com/parleycvd/parley/internal/cases"
 	"github.com/parleycvd/parley/internal/deadlines"
-	"github.com/parleycvd/parley/internal/jobs"
-	"github.com/parleycvd/parley/internal/mail"
-	"github.com/parleycvd/parley/internal/mail/mailtest"
-	"github.com/parleycvd/parley/internal/notify"
 	"github.com/parleycvd/parley/internal/org"
-	"github.com/parleycvd/parley/internal/store/storetest"
 )
 
 // TestDeadlineReminders: a participant's deadline is mailed to its notice
@@ -23,18 +17,10 @@ import (
 // coordinator staff), a deadline met after the sweep to nobody; no mail
 // names the vulnerability.
 func TestDeadlineReminders(t *testing.T) {
-	db := storetest.New(t)
 	clock := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
 	now := func() time.Time { return clock }
-	ctx := context.Background()
-	users := auth.NewService(db, now, auth.DefaultConfig())
-	orgs := org.NewService(db, now, users)
-	cs := cases.NewService(db, now, cases.Config{})
-	admin, err := users.CreateAdmin(ctx, auth.NewUser{Email: "root@cert.example", Name: "Root", Password: "correct horse battery"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	root := auth.Principal{UserID: admin.ID, Email: admin.Email, Admin: true, Staff: true}
+	f := newFixture(t, now)
+	ctx, db, users, orgs, cs, root := f.ctx, f.db, f.users, f.orgs, f.cases, f.root
 	if _, err := users.CreateUser(ctx, root, auth.NewUser{Email: "duty@cert.example", Name: "Duty Officer", Staff: true}); err != nil {
 		t.Fatal(err)
 	}
@@ -78,13 +64,7 @@ func TestDeadlineReminders(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	srv := mailtest.Start(t)
-	n, err := notify.New(notify.Config{BaseURL: "https://parley.test", From: "Parley <parley@parley.test>", Instance: "Parley", Now: now},
-		mail.SMTP{Host: srv.Host, Port: srv.Port, TLS: "none", Now: now}, users)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := jobs.NewRunner(db, jobs.Config{Now: now})
+	srv, n, r := startNotifier(t, db, users, now)
 	n.RegisterDeadlines(r, ds, cs)
 	if _, err := r.Drain(ctx); err != nil {
 		t.Fatal(err)

@@ -1,7 +1,6 @@
 package notify_test
 
 import (
-	"context"
 	"database/sql"
 	"slices"
 	"strings"
@@ -13,14 +12,11 @@ import (
 	"github.com/parleycvd/parley/internal/credits"
 	"github.com/parleycvd/parley/internal/inbox"
 	"github.com/parleycvd/parley/internal/jobs"
-	"github.com/parleycvd/parley/internal/mail"
 	"github.com/parleycvd/parley/internal/mail/mailtest"
 	"github.com/parleycvd/parley/internal/notify"
 	"github.com/parleycvd/parley/internal/org"
 	"github.com/parleycvd/parley/internal/pgp"
 	"github.com/parleycvd/parley/internal/status"
-	"github.com/parleycvd/parley/internal/store"
-	"github.com/parleycvd/parley/internal/store/storetest"
 	"github.com/parleycvd/parley/internal/threads"
 )
 
@@ -29,19 +25,13 @@ import (
 // coordinates a case with Acme, which has no security contact, so its
 // notices go to its admins Lee, Kim, Max and Ned, accounts all.
 type inboxWorld struct {
-	t        *testing.T
-	ctx      context.Context
-	db       *store.DB
+	*fixture
 	at       time.Time
 	srv      *mailtest.Server
 	r        *jobs.Runner
 	n        *notify.Notifier
-	users    *auth.Service
-	orgs     *org.Service
-	cases    *cases.Service
 	box      *inbox.Service
 	contacts *pgp.Contacts
-	root     auth.Principal
 	c        cases.Case
 	acme     cases.Participant
 	who      map[string]auth.Principal // by first name, lower case
@@ -50,19 +40,11 @@ type inboxWorld struct {
 
 func newInboxWorld(t *testing.T) *inboxWorld {
 	t.Helper()
-	w := &inboxWorld{t: t, ctx: context.Background(), db: storetest.New(t), at: time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC),
-		who: map[string]auth.Principal{}}
+	w := &inboxWorld{at: time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC), who: map[string]auth.Principal{}}
 	now := func() time.Time { return w.at }
-	w.users = auth.NewService(w.db, now, auth.DefaultConfig())
-	w.orgs = org.NewService(w.db, now, w.users)
-	w.cases = cases.NewService(w.db, now, cases.Config{})
+	w.fixture = newFixture(t, now)
 	w.contacts = pgp.NewContacts(w.db, now)
 	w.box = inbox.NewService(w.db, now, w.contacts)
-	admin, err := w.users.CreateAdmin(w.ctx, auth.NewUser{Email: "root@cert.example", Name: "Root", Password: "correct horse battery"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.root = auth.Principal{UserID: admin.ID, Email: admin.Email, Admin: true, Staff: true}
 	cert, _ := w.orgs.Create(w.ctx, w.root, org.Fields{Name: "CERT", Kind: org.Coordinator, SecurityEmail: "cert@cert.example"})
 	acme, _ := w.orgs.Create(w.ctx, w.root, org.Fields{Name: "Acme", Kind: org.Vendor})
 	member := func(o org.Org, name string, role auth.OrgRole) {
@@ -78,27 +60,22 @@ func newInboxWorld(t *testing.T) *inboxWorld {
 	for _, name := range []string{"lee", "kim", "max", "ned"} {
 		member(acme, name, auth.OrgAdmin)
 	}
-	if w.c, err = w.cases.Create(w.ctx, w.root, cases.NewCase{Title: "Heap overflow in SecretRouter 3000", CoordinatorOrgID: cert.ID}); err != nil {
+	c, err := w.cases.Create(w.ctx, w.root, cases.NewCase{Title: "Heap overflow in SecretRouter 3000", CoordinatorOrgID: cert.ID})
+	if err != nil {
 		t.Fatal(err)
 	}
+	w.c = c
 	parts, err := w.cases.AddParticipants(w.ctx, w.root, w.c.ID, []cases.NewParticipant{{OrgID: acme.ID, Roles: []cases.Role{cases.RoleVendor}}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	w.acme = parts[0]
-	w.srv = mailtest.Start(t)
-	n, err := notify.New(notify.Config{BaseURL: "https://parley.test", From: "Parley <parley@parley.test>", Instance: "Parley", Now: now},
-		mail.SMTP{Host: w.srv.Host, Port: w.srv.Port, TLS: "none", Now: now}, w.users)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.r = jobs.NewRunner(w.db, jobs.Config{Now: now})
-	w.n = n
-	n.Register(w.r)
-	n.UseOpenPGP(pgp.NewKeyring(w.db, now, pgp.KeyringConfig{Name: "Parley", Email: "security@parley.test"}), w.contacts)
-	n.UseInbox(w.r, w.box, w.orgs)
-	n.RegisterCases(w.r, w.cases)
-	n.RegisterNews(w.r, w.cases)
+	w.srv, w.n, w.r = startNotifier(t, w.db, w.users, now)
+	w.n.Register(w.r)
+	w.n.UseOpenPGP(pgp.NewKeyring(w.db, now, pgp.KeyringConfig{Name: "Parley", Email: "security@parley.test"}), w.contacts)
+	w.n.UseInbox(w.r, w.box, w.orgs)
+	w.n.RegisterCases(w.r, w.cases)
+	w.n.RegisterNews(w.r, w.cases)
 	w.r.Handle(inbox.JobSweep, w.box.SweepJob)
 	return w
 }

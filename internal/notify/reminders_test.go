@@ -1,19 +1,13 @@
 package notify_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/parleycvd/parley/internal/auth"
 	"github.com/parleycvd/parley/internal/cases"
-	"github.com/parleycvd/parley/internal/jobs"
-	"github.com/parleycvd/parley/internal/mail"
-	"github.com/parleycvd/parley/internal/mail/mailtest"
-	"github.com/parleycvd/parley/internal/notify"
 	"github.com/parleycvd/parley/internal/org"
-	"github.com/parleycvd/parley/internal/store/storetest"
 )
 
 // TestSilentVendorMails runs a silent vendor's escalation with an injected
@@ -21,18 +15,10 @@ import (
 // vendor's other members, the flag to the coordinators; each reminder
 // counts as a contact attempt.
 func TestSilentVendorMails(t *testing.T) {
-	db := storetest.New(t)
 	at := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
 	now := func() time.Time { return at }
-	ctx := context.Background()
-	users := auth.NewService(db, now, auth.DefaultConfig())
-	orgs := org.NewService(db, now, users)
-	cs := cases.NewService(db, now, cases.Config{})
-	admin, err := users.CreateAdmin(ctx, auth.NewUser{Email: "root@cert.example", Name: "Root", Password: "correct horse battery"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := auth.Principal{UserID: admin.ID, Email: admin.Email, Admin: true, Staff: true}
+	f := newFixture(t, now)
+	ctx, orgs, cs, p := f.ctx, f.orgs, f.cases, f.root
 	coord, _ := orgs.Create(ctx, p, org.Fields{Name: "CERT", Kind: org.Coordinator, SecurityEmail: "cert@cert.example"})
 	acme, _ := orgs.Create(ctx, p, org.Fields{Name: "Acme", Kind: org.Vendor, SecurityEmail: "psirt@acme.example"})
 	if _, err := orgs.AddMember(ctx, p, acme.ID, "cto@acme.example", "CTO", auth.OrgMember); err != nil {
@@ -45,13 +31,7 @@ func TestSilentVendorMails(t *testing.T) {
 	if _, err := cs.AddParticipants(ctx, p, c.ID, []cases.NewParticipant{{OrgID: acme.ID, Roles: []cases.Role{cases.RoleVendor}}}); err != nil {
 		t.Fatal(err)
 	}
-	srv := mailtest.Start(t)
-	n, err := notify.New(notify.Config{BaseURL: "https://parley.test", From: "Parley <parley@parley.test>", Instance: "Parley", Now: now},
-		mail.SMTP{Host: srv.Host, Port: srv.Port, TLS: "none", Now: now}, users)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := jobs.NewRunner(db, jobs.Config{Now: now})
+	srv, n, r := startNotifier(t, f.db, f.users, now)
 	n.Register(r)
 	n.RegisterCases(r, cs)
 	drain := func() {

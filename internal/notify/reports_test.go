@@ -10,8 +10,6 @@ import (
 	"github.com/parleycvd/parley/internal/auth"
 	"github.com/parleycvd/parley/internal/inbox"
 	"github.com/parleycvd/parley/internal/jobs"
-	"github.com/parleycvd/parley/internal/mail"
-	"github.com/parleycvd/parley/internal/mail/mailtest"
 	"github.com/parleycvd/parley/internal/notify"
 	"github.com/parleycvd/parley/internal/pgp"
 	"github.com/parleycvd/parley/internal/reports"
@@ -79,15 +77,9 @@ func TestReportMail(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	srv := mailtest.Start(t)
-	n, err := notify.New(notify.Config{BaseURL: "https://parley.test", From: "Parley <parley@parley.test>", Instance: "Parley", Now: now},
-		mail.SMTP{Host: srv.Host, Port: srv.Port, TLS: "none", Now: now}, users)
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, n, runner := startNotifier(t, db, users, now)
 	keyring := pgp.NewKeyring(db, now, pgp.KeyringConfig{Name: "Parley", Email: "security@parley.test"})
 	n.UseOpenPGP(keyring, pgp.NewContacts(db, now))
-	runner := jobs.NewRunner(db, jobs.Config{Now: now})
 	n.Register(runner)
 	n.RegisterReports(runner, svc, notify.ReportsConfig{ReplyTo: "security@parley.test"})
 	if _, err := runner.Drain(ctx); err != nil {
@@ -212,13 +204,7 @@ func TestReportMailThroughInbox(t *testing.T) {
 	mine := submit(reporter, "")
 	anon := submit(auth.Principal{}, "pat@plain.example")
 
-	srv := mailtest.Start(t)
-	n, err := notify.New(notify.Config{BaseURL: "https://parley.test", From: "Parley <parley@parley.test>", Instance: "Parley", Now: now},
-		mail.SMTP{Host: srv.Host, Port: srv.Port, TLS: "none", Now: now}, users)
-	if err != nil {
-		t.Fatal(err)
-	}
-	runner := jobs.NewRunner(db, jobs.Config{Now: now})
+	srv, n, runner := startNotifier(t, db, users, now)
 	n.UseInbox(runner, box, nil)
 	n.RegisterReports(runner, svc, notify.ReportsConfig{})
 	runner.Handle(auth.JobAccountLink, func(context.Context, jobs.Job) error { return nil }) // invitations: not this test's business

@@ -6,14 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parleycvd/parley/internal/auth"
 	"github.com/parleycvd/parley/internal/cases"
 	"github.com/parleycvd/parley/internal/jobs"
-	"github.com/parleycvd/parley/internal/mail"
-	"github.com/parleycvd/parley/internal/mail/mailtest"
-	"github.com/parleycvd/parley/internal/notify"
 	"github.com/parleycvd/parley/internal/org"
-	"github.com/parleycvd/parley/internal/store/storetest"
 	"github.com/parleycvd/parley/internal/threads"
 )
 
@@ -22,31 +17,15 @@ import (
 // title and a link, never the text; mentioned accounts of the audience
 // are told at their own address, mentions of others tell nobody.
 func TestThreadNotices(t *testing.T) {
-	db := storetest.New(t)
 	now := func() time.Time { return time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC) }
-	ctx := context.Background()
-	users := auth.NewService(db, now, auth.DefaultConfig())
-	orgs := org.NewService(db, now, users)
-	cs := cases.NewService(db, now, cases.Config{})
-	ts := threads.NewService(db, now, cs, threads.Config{})
-	admin, err := users.CreateAdmin(ctx, auth.NewUser{Email: "root@cert.example", Name: "Root", Password: "correct horse battery"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	root := auth.Principal{UserID: admin.ID, Email: admin.Email, Admin: true, Staff: true}
+	f := newFixture(t, now)
+	ctx, orgs, cs, root := f.ctx, f.orgs, f.cases, f.root
+	ts := threads.NewService(f.db, now, cs, threads.Config{})
 	cert, _ := orgs.Create(ctx, root, org.Fields{Name: "CERT", Kind: org.Coordinator, SecurityEmail: "cert@cert.example"})
 	acme, _ := orgs.Create(ctx, root, org.Fields{Name: "Acme", Kind: org.Vendor, SecurityEmail: "psirt@acme.example"})
 	bolt, _ := orgs.Create(ctx, root, org.Fields{Name: "Bolt", Kind: org.Vendor, SecurityEmail: "psirt@bolt.example"})
-	member := func(o org.Org, email string) auth.Principal {
-		m, err := orgs.AddMember(ctx, root, o.ID, email, "", auth.OrgMember)
-		if err != nil {
-			t.Fatal(err)
-		}
-		roles, _ := orgs.RolesOf(ctx, m.UserID)
-		return auth.Principal{UserID: m.UserID, Email: email, Orgs: roles}
-	}
-	coordinator, vendor := member(cert, "sam@cert.example"), member(acme, "lee@acme.example")
-	member(bolt, "kim@bolt.example")
+	coordinator, vendor := f.member(cert, "sam@cert.example"), f.member(acme, "lee@acme.example")
+	f.member(bolt, "kim@bolt.example")
 	c, err := cs.Create(ctx, root, cases.NewCase{Title: "Heap overflow in SecretRouter 3000", CoordinatorOrgID: cert.ID})
 	if err != nil {
 		t.Fatal(err)
@@ -65,13 +44,7 @@ func TestThreadNotices(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	srv := mailtest.Start(t)
-	n, err := notify.New(notify.Config{BaseURL: "https://parley.test", From: "Parley <parley@parley.test>", Instance: "Parley", Now: now},
-		mail.SMTP{Host: srv.Host, Port: srv.Port, TLS: "none", Now: now}, users)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := jobs.NewRunner(db, jobs.Config{Now: now})
+	srv, n, r := startNotifier(t, f.db, f.users, now)
 	n.RegisterThreads(r, ts, cs)
 	r.Handle(cases.JobVendorNotice, func(context.Context, jobs.Job) error { return nil }) // not this test's business
 	if _, err := r.Drain(ctx); err != nil {

@@ -4,9 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
@@ -16,29 +14,18 @@ import (
 	"github.com/parleycvd/parley/internal/cases"
 	"github.com/parleycvd/parley/internal/deadlines"
 	"github.com/parleycvd/parley/internal/org"
-	"github.com/parleycvd/parley/internal/store/storetest"
 	"github.com/parleycvd/parley/internal/web"
 )
 
-// newDeadlineSite is newSite with the deadlines service.
+// newDeadlineSite is the pages with the deadlines, and the deadlines
+// service.
 func newDeadlineSite(t *testing.T) (*site, *deadlines.Service) {
 	t.Helper()
-	db := storetest.New(t)
-	s := &site{t: t, now: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC), db: db}
-	clock := func() time.Time { return s.now }
-	s.users = auth.NewService(db, clock, auth.DefaultConfig())
-	s.orgs = org.NewService(db, clock, s.users)
-	s.cases = cases.NewService(db, clock, cases.Config{})
-	dl := deadlines.NewService(db, clock, deadlines.Config{BaseURL: "https://parley.test"})
-	w, err := web.New(web.Deps{DB: db, Users: s.users, Orgs: s.orgs, Cases: s.cases, Deadlines: dl, Now: clock,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mux := http.NewServeMux()
-	w.Register(mux)
-	s.srv = httptest.NewServer(mux)
-	t.Cleanup(s.srv.Close)
+	var dl *deadlines.Service
+	s := newSiteWith(t, func(d *web.Deps) {
+		dl = deadlines.NewService(d.DB, d.Now, deadlines.Config{BaseURL: "https://parley.test"})
+		d.Deadlines = dl
+	})
 	return s, dl
 }
 

@@ -2,15 +2,11 @@ package web_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/parleycvd/parley/internal/auth"
 	"github.com/parleycvd/parley/internal/cases"
@@ -18,32 +14,18 @@ import (
 	"github.com/parleycvd/parley/internal/org"
 	"github.com/parleycvd/parley/internal/pgp"
 	"github.com/parleycvd/parley/internal/reports"
-	"github.com/parleycvd/parley/internal/store/storetest"
 	"github.com/parleycvd/parley/internal/web"
 )
 
-// newDisputeSite is newSite with the disputes served.
+// newDisputeSite is the pages with the disputes, the instance's key and
+// reports.
 func newDisputeSite(t testing.TB) *site {
 	t.Helper()
-	db := storetest.New(t)
-	s := &site{t: t, now: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC), db: db}
-	clock := func() time.Time { return s.now }
-	s.users = auth.NewService(db, clock, auth.DefaultConfig())
-	s.orgs = org.NewService(db, clock, s.users)
-	s.cases = cases.NewService(db, clock, cases.Config{})
-	w, err := web.New(web.Deps{DB: db, Users: s.users, Orgs: s.orgs, Cases: s.cases, Now: clock,
-		Disputes: disputes.NewService(db, clock, s.cases, disputes.Config{}),
-		Keyring:  pgp.NewKeyring(db, clock, pgp.KeyringConfig{Name: "Parley", Email: "security@cert.example"}),
-		Reports:  reports.NewService(db, clock, s.users, ssvcRegistry(t), reports.Policy{}),
-		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mux := http.NewServeMux()
-	w.Register(mux)
-	s.srv = httptest.NewServer(mux)
-	t.Cleanup(s.srv.Close)
-	return s
+	return newSiteWith(t, func(d *web.Deps) {
+		d.Disputes = disputes.NewService(d.DB, d.Now, d.Cases, disputes.Config{})
+		d.Keyring = pgp.NewKeyring(d.DB, d.Now, pgp.KeyringConfig{Name: "Parley", Email: "security@cert.example"})
+		d.Reports = reports.NewService(d.DB, d.Now, d.Users, ssvcRegistry(t), reports.Policy{})
+	})
 }
 
 // TestDisputePages follows a vendor's dispute with the coordinator through

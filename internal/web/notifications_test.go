@@ -2,15 +2,11 @@ package web_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/parleycvd/parley/internal/auth"
 	"github.com/parleycvd/parley/internal/cases"
@@ -18,30 +14,19 @@ import (
 	"github.com/parleycvd/parley/internal/inbox"
 	"github.com/parleycvd/parley/internal/org"
 	"github.com/parleycvd/parley/internal/pgp"
-	"github.com/parleycvd/parley/internal/store/storetest"
 	"github.com/parleycvd/parley/internal/web"
 )
 
-// newNotificationSite is newSite with the inbox served.
+// newNotificationSite is the pages with the inbox and the deadlines, and
+// the inbox service.
 func newNotificationSite(t testing.TB) (*site, *inbox.Service) {
 	t.Helper()
-	db := storetest.New(t)
-	s := &site{t: t, now: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC), db: db}
-	clock := func() time.Time { return s.now }
-	s.users = auth.NewService(db, clock, auth.DefaultConfig())
-	s.orgs = org.NewService(db, clock, s.users)
-	s.cases = cases.NewService(db, clock, cases.Config{})
-	box := inbox.NewService(db, clock, pgp.NewContacts(db, clock))
-	w, err := web.New(web.Deps{DB: db, Users: s.users, Orgs: s.orgs, Cases: s.cases, Now: clock, Inbox: box,
-		Deadlines: deadlines.NewService(db, clock, deadlines.Config{BaseURL: "https://parley.test"}),
-		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mux := http.NewServeMux()
-	w.Register(mux)
-	s.srv = httptest.NewServer(mux)
-	t.Cleanup(s.srv.Close)
+	var box *inbox.Service
+	s := newSiteWith(t, func(d *web.Deps) {
+		box = inbox.NewService(d.DB, d.Now, pgp.NewContacts(d.DB, d.Now))
+		d.Inbox = box
+		d.Deadlines = deadlines.NewService(d.DB, d.Now, deadlines.Config{BaseURL: "https://parley.test"})
+	})
 	return s, box
 }
 

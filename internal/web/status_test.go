@@ -2,46 +2,27 @@ package web_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/parleycvd/parley/internal/auth"
 	"github.com/parleycvd/parley/internal/cases"
 	"github.com/parleycvd/parley/internal/org"
 	"github.com/parleycvd/parley/internal/reports"
 	"github.com/parleycvd/parley/internal/status"
-	"github.com/parleycvd/parley/internal/store/storetest"
 	"github.com/parleycvd/parley/internal/web"
 )
 
-// newStatusSite is newSite with vendor status served.
+// newStatusSite is the pages with vendor status and reports.
 func newStatusSite(t testing.TB) *site {
 	t.Helper()
-	db := storetest.New(t)
-	s := &site{t: t, now: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC), db: db}
-	clock := func() time.Time { return s.now }
-	s.users = auth.NewService(db, clock, auth.DefaultConfig())
-	s.orgs = org.NewService(db, clock, s.users)
-	s.cases = cases.NewService(db, clock, cases.Config{})
-	w, err := web.New(web.Deps{DB: db, Users: s.users, Orgs: s.orgs, Cases: s.cases, Now: clock,
-		Status:  status.NewService(db, clock, s.cases, status.Config{BaseURL: "https://parley.test"}),
-		Reports: reports.NewService(db, clock, s.users, ssvcRegistry(t), reports.Policy{}),
-		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mux := http.NewServeMux()
-	w.Register(mux)
-	s.srv = httptest.NewServer(mux)
-	t.Cleanup(s.srv.Close)
-	return s
+	return newSiteWith(t, func(d *web.Deps) {
+		d.Status = status.NewService(d.DB, d.Now, d.Cases, status.Config{BaseURL: "https://parley.test"})
+		d.Reports = reports.NewService(d.DB, d.Now, d.Users, ssvcRegistry(t), reports.Policy{})
+	})
 }
 
 // TestStatusPages: a vendor states its status through the form (a bad

@@ -2,48 +2,29 @@ package web_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/parleycvd/parley/internal/auth"
 	"github.com/parleycvd/parley/internal/cases"
 	"github.com/parleycvd/parley/internal/org"
 	"github.com/parleycvd/parley/internal/pgp"
-	"github.com/parleycvd/parley/internal/store/storetest"
 	"github.com/parleycvd/parley/internal/threads"
 	"github.com/parleycvd/parley/internal/web"
 )
 
-// newThreadSite is newSite with the threads served (files of at most
-// 1 KiB).
+// newThreadSite is the pages with the threads (files of at most 1 KiB,
+// two to a post) and the instance's key.
 func newThreadSite(t testing.TB) *site {
 	t.Helper()
-	db := storetest.New(t)
-	s := &site{t: t, now: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC), db: db}
-	clock := func() time.Time { return s.now }
-	s.users = auth.NewService(db, clock, auth.DefaultConfig())
-	s.orgs = org.NewService(db, clock, s.users)
-	s.cases = cases.NewService(db, clock, cases.Config{})
-	limits := threads.Limits{MaxAttachmentSize: 1 << 10, MaxAttachmentsSize: 2 << 10, MaxAttachments: 2}
-	w, err := web.New(web.Deps{DB: db, Users: s.users, Orgs: s.orgs, Cases: s.cases, Now: clock,
-		Threads: threads.NewService(db, clock, s.cases, threads.Config{Limits: limits}),
-		Keyring: pgp.NewKeyring(db, clock, pgp.KeyringConfig{Name: "Parley", Email: "security@cert.example"}),
-		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mux := http.NewServeMux()
-	w.Register(mux)
-	s.srv = httptest.NewServer(mux)
-	t.Cleanup(s.srv.Close)
-	return s
+	return newSiteWith(t, func(d *web.Deps) {
+		limits := threads.Limits{MaxAttachmentSize: 1 << 10, MaxAttachmentsSize: 2 << 10, MaxAttachments: 2}
+		d.Threads = threads.NewService(d.DB, d.Now, d.Cases, threads.Config{Limits: limits})
+		d.Keyring = pgp.NewKeyring(d.DB, d.Now, pgp.KeyringConfig{Name: "Parley", Email: "security@cert.example"})
+	})
 }
 
 // TestThreadPages: the coordinator starts a thread with one vendor

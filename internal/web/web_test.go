@@ -38,21 +38,33 @@ type site struct {
 	now   time.Time
 }
 
+// newSite is the pages with the instance's key, deadlines, reports and
+// security.txt.
 func newSite(t testing.TB) *site {
 	t.Helper()
+	return newSiteWith(t, func(d *web.Deps) {
+		d.Keyring = pgp.NewKeyring(d.DB, d.Now, pgp.KeyringConfig{Name: "Parley", Email: "security@cert.example"})
+		d.Deadlines = deadlines.NewService(d.DB, d.Now, deadlines.Config{BaseURL: "https://parley.test"})
+		d.Reports = reports.NewService(d.DB, d.Now, d.Users, ssvcRegistry(t), reports.Policy{})
+		d.Security = web.SecurityTxt{BaseURL: "https://parley.test", Contacts: []string{"mailto:security@cert.example"}, Languages: "en"}
+	})
+}
+
+// newSiteWith is the pages over a fresh database with the users,
+// organisations and cases services on the site's clock (2026-11-23 10:00
+// UTC until a test moves it). serve adds to d, which holds these, the
+// database, the clock and a silent logger, the other services to serve.
+func newSiteWith(t testing.TB, serve func(d *web.Deps)) *site {
+	t.Helper()
 	db := storetest.New(t)
-	s := &site{t: t, now: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}
+	s := &site{t: t, now: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC), db: db}
 	clock := func() time.Time { return s.now }
-	cfg := auth.DefaultConfig()
-	s.users = auth.NewService(db, clock, cfg)
+	s.users = auth.NewService(db, clock, auth.DefaultConfig())
 	s.orgs = org.NewService(db, clock, s.users)
 	s.cases = cases.NewService(db, clock, cases.Config{})
-	s.db = db
-	keyring := pgp.NewKeyring(db, clock, pgp.KeyringConfig{Name: "Parley", Email: "security@cert.example"})
-	w, err := web.New(web.Deps{DB: db, Users: s.users, Orgs: s.orgs, Cases: s.cases, Keyring: keyring, Now: clock,
-		Deadlines: deadlines.NewService(db, clock, deadlines.Config{BaseURL: "https://parley.test"}),
-		Reports:   reports.NewService(db, clock, s.users, ssvcRegistry(t), reports.Policy{}),
-		Security:  web.SecurityTxt{BaseURL: "https://parley.test", Contacts: []string{"mailto:security@cert.example"}, Languages: "en"}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	d := web.Deps{DB: db, Users: s.users, Orgs: s.orgs, Cases: s.cases, Now: clock, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	serve(&d)
+	w, err := web.New(d)
 	if err != nil {
 		t.Fatal(err)
 	}

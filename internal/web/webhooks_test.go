@@ -2,43 +2,22 @@ package web_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/parleycvd/parley/internal/auth"
-	"github.com/parleycvd/parley/internal/cases"
 	"github.com/parleycvd/parley/internal/org"
-	"github.com/parleycvd/parley/internal/store/storetest"
 	"github.com/parleycvd/parley/internal/web"
 	"github.com/parleycvd/parley/internal/webhooks"
 )
 
-// newWebhookSite is newSite with the webhooks service.
+// newWebhookSite is the pages with the webhooks.
 func newWebhookSite(t *testing.T) *site {
 	t.Helper()
-	db := storetest.New(t)
-	s := &site{t: t, now: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC), db: db}
-	clock := func() time.Time { return s.now }
-	s.users = auth.NewService(db, clock, auth.DefaultConfig())
-	s.orgs = org.NewService(db, clock, s.users)
-	s.cases = cases.NewService(db, clock, cases.Config{})
-	w, err := web.New(web.Deps{DB: db, Users: s.users, Orgs: s.orgs, Cases: s.cases, Now: clock,
-		Webhooks: webhooks.NewService(db, clock, s.cases, webhooks.Config{}), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mux := http.NewServeMux()
-	w.Register(mux)
-	s.srv = httptest.NewServer(mux)
-	t.Cleanup(s.srv.Close)
-	return s
+	return newSiteWith(t, func(d *web.Deps) { d.Webhooks = webhooks.NewService(d.DB, d.Now, d.Cases, webhooks.Config{}) })
 }
 
 // signIn makes an account in o with role and signs it in.
