@@ -23,11 +23,89 @@ type member struct {
 
 // caseMembers reads every participant of case caseID with its name.
 func caseMembers(ctx context.Context, q store.Querier, caseID int64) ([]member, error) {
-	rows, err := q.QueryContext(ctx, `SELECT p.id, COALESCE(p.org_id, 0), COALESCE(p.user_id, 0), COALESCE(o.name, u.name, ''),
+	return queryMembers(ctx, q, caseID, "")
+}
+
+// postMembers reads the participants a post in thread t needs to know:
+// for a listed thread its audience (the coordinators and the listed), for
+// a thread with the whole case the coordinators, the participants acts
+// (the author's), the people taking part and the organisations the names
+// a post mentions may name. A case can have thousands of vendors, and a
+// post is written in the writer's transaction: it reads them all only
+// for its notices, later, outside it.
+func postMembers(ctx context.Context, q store.Querier, t Thread, acts []int64, names []string) ([]member, error) {
+	// One indexed SELECT per kind, so that none reads the vendors.
+	parts := []string{`SELECT id FROM case_participants WHERE case_id = $1 AND (',' || roles || ',') LIKE '%,coordinator,%'`}
+	var args []any
+	in := func(query string, vals []any) {
+		if len(vals) > 0 {
+			parts = append(parts, query+` IN (`+placeholders(2+len(args), len(vals))+`)`)
+			args = append(args, vals...)
+		}
+	}
+	if t.Audience != AudienceCase {
+		in(`SELECT id FROM case_participants WHERE case_id = $1 AND id`, anys(t.Members))
+		return queryMembers(ctx, q, t.CaseID, `p.id IN (`+strings.Join(parts, " UNION ")+`)`, args...)
+	}
+	parts = append(parts, `SELECT id FROM case_participants WHERE case_id = $1 AND user_id IS NOT NULL`)
+	in(`SELECT id FROM case_participants WHERE case_id = $1 AND id`, anys(acts))
+	var keys []any
+	for _, n := range names {
+		if k := orgNameKey(n); !slices.Contains(keys, any(k)) {
+			keys = append(keys, k)
+		}
+	}
+	// The organisations named, and those of the accounts named (looked up
+	// as resolveMentions does). CROSS JOIN keeps SQLite reading from the
+	// few names to the case, not from the case's vendors to the names.
+	in(`SELECT m.id FROM organisations n CROSS JOIN case_participants m WHERE m.org_id = n.id AND m.case_id = $1 AND n.name_key`, keys)
+	users := anyStrings(mentionKeys(names))
+	for _, col := range []string{"LOWER(u.email)", "LOWER(u.name)"} {
+		in(`SELECT m.id FROM users u CROSS JOIN memberships s CROSS JOIN case_participants m
+			WHERE s.user_id = u.id AND m.org_id = s.org_id AND m.case_id = $1 AND `+col, users)
+	}
+	return queryMembers(ctx, q, t.CaseID, `p.id IN (`+strings.Join(parts, " UNION ")+`)`, args...)
+}
+
+// mentionKeys are what accounts' addresses and names are looked up by:
+// SQLite's LOWER folds ASCII alone, so the name as written is looked up
+// too, and EqualFold decides.
+func mentionKeys(names []string) []string {
+	var keys []string
+	for _, n := range names {
+		for _, k := range []string{strings.ToLower(n), n} {
+			if !slices.Contains(keys, k) {
+				keys = append(keys, k)
+			}
+		}
+	}
+	return keys
+}
+
+func anyStrings(list []string) []any {
+	out := make([]any, len(list))
+	for i, s := range list {
+		out[i] = s
+	}
+	return out
+}
+
+// orgNameKey is how the directory compares organisation names (package
+// org's name_key: lower case, single spaces).
+func orgNameKey(name string) string { return strings.ToLower(strings.Join(strings.Fields(name), " ")) }
+
+// queryMembers reads the participants of case caseID that meet where (all
+// when it is empty), whose parameters args are numbered from $2.
+func queryMembers(ctx context.Context, q store.Querier, caseID int64, where string, args ...any) ([]member, error) {
+	query := `SELECT p.id, COALESCE(p.org_id, 0), COALESCE(p.user_id, 0), COALESCE(o.name, u.name, ''),
 		COALESCE(u.email, ''), p.roles, p.consent_state, p.details_shared, c.em_state
 		FROM case_participants p JOIN cases c ON c.id = p.case_id
 		LEFT JOIN organisations o ON o.id = p.org_id LEFT JOIN users u ON u.id = p.user_id
-		WHERE p.case_id = $1 ORDER BY p.id`, caseID)
+		WHERE p.case_id = $1`
+	if where != "" {
+		query += ` AND (` + where + `)`
+	}
+	rows, err := q.QueryContext(ctx, query+` ORDER BY p.id`, append([]any{caseID}, args...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -152,17 +230,7 @@ func resolveMentions(ctx context.Context, q store.Querier, t Thread, aud map[int
 	if len(names) == 0 {
 		return nil, nil
 	}
-	// SQLite's LOWER folds ASCII alone: the name as written is looked up
-	// too, and EqualFold decides.
-	var keys []string
-	for _, n := range names {
-		for _, k := range []string{strings.ToLower(n), n} {
-			if !slices.Contains(keys, k) {
-				keys = append(keys, k)
-			}
-		}
-	}
-	users, err := audienceUsers(ctx, q, t, aud, keys, nil)
+	users, err := audienceUsers(ctx, q, t, aud, mentionKeys(names), nil)
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/parleycvd/parley/internal/org"
 	"github.com/parleycvd/parley/internal/threads"
 )
 
@@ -68,4 +69,27 @@ func FuzzMentions(f *testing.F) {
 			seen[key] = true
 		}
 	})
+}
+
+// In a thread with the whole case a post reads only the participants it
+// may name, not the case's vendors; a mention still names any of them,
+// whatever the case and spacing of the name, and nobody outside the case.
+func TestCaseThreadMentionsAnyVendor(t *testing.T) {
+	w := newWorld(t)
+	w.newOrg("Ødegaard Systems", org.Vendor)
+	w.add(w.c, "Ødegaard Systems")
+	th := must(w.svc.Start(w.ctx, w.staff, w.c.ID, threads.NewThread{Title: "Fix dates", Audience: threads.AudienceCase, Body: "Dates, please."}))
+	post := must(w.svc.Post(w.ctx, w.memberA, w.c.ID, th.ID, threads.NewPost{
+		Body: "Agreed with @[bolt], @[ødegaard  SYSTEMS] and @[Other Corp]; @psirt@crux.example too."}))
+	var names []string
+	for _, m := range post.Mentions {
+		names = append(names, m.Name)
+	}
+	if post.Name != "Acme" || !slices.Equal(names, []string{"Bolt", "Ødegaard Systems", "psirt"}) || post.Mentions[2].UserID != w.memberC.UserID {
+		t.Fatalf("post by %q mentions %v", post.Name, names)
+	}
+	edited := must(w.svc.Edit(w.ctx, w.memberA, w.c.ID, th.ID, post.ID, "Only @Crux now.", post.Version))
+	if len(edited.Mentions) != 1 || edited.Mentions[0].OrgID != w.org["Crux"].ID {
+		t.Errorf("edited mentions %+v", edited.Mentions)
+	}
 }

@@ -43,7 +43,12 @@ func (s *Service) Notice(ctx context.Context, e Event) (Notice, error) {
 	if err != nil {
 		return Notice{}, err
 	}
-	all, err := caseMembers(ctx, q, t.CaseID)
+	var all []member
+	if t.Audience == AudienceCase {
+		all, err = caseMembers(ctx, q, t.CaseID)
+	} else {
+		all, err = postMembers(ctx, q, t, nil, nil) // the coordinators and the listed
+	}
 	if err != nil {
 		return Notice{}, err
 	}

@@ -35,7 +35,7 @@ func (s *Service) Post(ctx context.Context, p auth.Principal, caseID, id int64, 
 		if err := CanPost(p, o.st); err != nil {
 			return err
 		}
-		all, err := caseMembers(ctx, o.tx, caseID)
+		all, err := postMembers(ctx, o.tx, o.t, o.st.Acts, Mentions(body))
 		if err != nil {
 			return err
 		}
@@ -164,7 +164,7 @@ func (o *op) edit(ctx context.Context, post *Post, body string) error {
 		return err
 	}
 	post.Body, post.EditedAt, post.Version, post.Edits = body, o.now, post.Version+1, post.Edits+1
-	all, err := caseMembers(ctx, o.tx, o.t.CaseID)
+	all, err := postMembers(ctx, o.tx, o.t, nil, Mentions(body))
 	if err != nil {
 		return err
 	}
