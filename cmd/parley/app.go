@@ -226,7 +226,8 @@ func (a *app) mailSender() mail.Sender {
 
 // purge forgets what is no longer needed: finished jobs, ended sessions,
 // spent links, old idempotency keys and notifications past their keeping
-// time. The journal is never purged.
+// time; then it refreshes the planner's statistics. The journal is never
+// purged.
 func (a *app) purge(ctx context.Context, _ jobs.Job) error {
 	now := a.now()
 	if _, err := jobs.Purge(ctx, a.db, now.Add(-7*24*time.Hour)); err != nil {
@@ -240,7 +241,10 @@ func (a *app) purge(ctx context.Context, _ jobs.Job) error {
 	if err := a.users.Purge(ctx); err != nil {
 		return err
 	}
-	return a.api.PurgeIdempotencyKeys(ctx, now.Add(-24*time.Hour))
+	if err := a.api.PurgeIdempotencyKeys(ctx, now.Add(-24*time.Hour)); err != nil {
+		return err
+	}
+	return a.db.Optimize(ctx) // the planner's statistics, after what changed the tables most
 }
 
 func (a *app) close() { a.db.Close() }

@@ -65,6 +65,9 @@ func runBench(ctx context.Context, c *cli, args []string) error {
 	if err != nil {
 		return fmt.Errorf("seed: %w", err)
 	}
+	if err := a.db.Optimize(ctx); err != nil { // what a running instance's hourly maintenance does
+		return err
+	}
 	parleyURL, stop1, err := listen(a.handler)
 	if err != nil {
 		return err

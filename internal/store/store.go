@@ -188,6 +188,23 @@ func (db *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
 	return nil
 }
 
+// Optimize refreshes SQLite's statistics for the query planner where they
+// are missing or stale (PRAGMA optimize, each table sampled with a bounded
+// analysis_limit), as SQLite advises for long-lived connections: run at
+// start and hourly. PostgreSQL's autovacuum analyses by itself.
+func (db *DB) Optimize(ctx context.Context) error {
+	if db.Engine != SQLite {
+		return nil
+	}
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `PRAGMA analysis_limit = 1000`); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `PRAGMA optimize = 0x10002`)
+		return err
+	})
+}
+
 // pgTxs holds the PostgreSQL transactions under way, for OnPostgres.
 var pgTxs sync.Map
 
