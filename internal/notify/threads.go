@@ -31,6 +31,7 @@ type threadMail struct {
 	Title     string
 	By        string
 	Started   bool
+	Edited    bool   // the post was edited to mention the recipient
 	Mentioned string // the line that says the recipient was mentioned, if it was
 	Link      string
 }
@@ -56,7 +57,7 @@ func (n *Notifier) threadPost(ctx context.Context, j jobs.Job, ts *threads.Servi
 	if err != nil {
 		return err
 	}
-	data := threadMail{Config: n.cfg, CaseKey: nt.Thread.CaseKey, Title: nt.Thread.Title, By: nt.ByName, Started: nt.Started,
+	data := threadMail{Config: n.cfg, CaseKey: nt.Thread.CaseKey, Title: nt.Thread.Title, By: nt.ByName, Started: nt.Started, Edited: nt.Edited,
 		Link: n.cfg.BaseURL + "/cases/" + nt.Thread.CaseKey + "/threads/" + strconv.FormatInt(nt.Thread.ID, 10)}
 	letters := make([]letter, 0, len(list))
 	for _, a := range list {

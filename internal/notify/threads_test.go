@@ -40,7 +40,8 @@ func TestThreadNotices(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ts.Post(ctx, vendor, c.ID, th.ID, threads.NewPost{Body: "Thanks @sam@cert.example, the heap fix works."}); err != nil {
+	reply, err := ts.Post(ctx, vendor, c.ID, th.ID, threads.NewPost{Body: "Thanks @sam@cert.example, the heap fix works."})
+	if err != nil {
 		t.Fatal(err)
 	}
 
@@ -75,5 +76,21 @@ func TestThreadNotices(t *testing.T) {
 	}
 	if !strings.Contains(to["psirt@acme.example"], "new thread") || !strings.Contains(to["cert@cert.example"], "Acme wrote") {
 		t.Errorf("the notices do not say what happened:\n%s\n%s", to["psirt@acme.example"], to["cert@cert.example"])
+	}
+
+	// Lee edits the reply to mention CERT too: CERT is told, Sam (told
+	// already) is not.
+	if _, err := ts.Edit(ctx, vendor, c.ID, th.ID, reply.ID, "Thanks @sam@cert.example and @CERT, the heap fix works.", reply.Version); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got = srv.Wait(5, 5*time.Second)
+	last := got[len(got)-1]
+	body := strings.ReplaceAll(string(last.Data), "=\r\n", "")
+	if len(got) != 5 || last.To[0] != "cert@cert.example" || !strings.Contains(body, "mentioned in") ||
+		!strings.Contains(body, "Acme edited a post") || !strings.Contains(body, "CERT was mentioned in it") || strings.Contains(body, "heap") {
+		t.Errorf("after the edit %d messages, the last to %v:\n%s", len(got), last.To, body)
 	}
 }

@@ -39,9 +39,10 @@
 //     thread_post_edits.
 //   - A mention (@name, @[Name with spaces], @someone@example.org) counts
 //     only when it names a user or an organisation of the thread's audience
-//     when the post is written; anything else stays plain text and
-//     notifies nobody. Notices carry the case key, the thread's title and a
-//     link, never a post's text (mail is not encrypted).
+//     when the post is written or edited; anything else stays plain text
+//     and notifies nobody. An edit tells only the mentions it adds.
+//     Notices carry the case key, the thread's title and a link, never a
+//     post's text (mail is not encrypted).
 //   - Attachments are stored, never interpreted, bounded per file, per post
 //     and in number (Limits), and handed out only as downloads to those
 //     who see the thread.

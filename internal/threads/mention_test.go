@@ -1,6 +1,7 @@
 package threads_test
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -91,5 +92,34 @@ func TestCaseThreadMentionsAnyVendor(t *testing.T) {
 	edited := must(w.svc.Edit(w.ctx, w.memberA, w.c.ID, th.ID, post.ID, "Only @Crux now.", post.Version))
 	if len(edited.Mentions) != 1 || edited.Mentions[0].OrgID != w.org["Crux"].ID {
 		t.Errorf("edited mentions %+v", edited.Mentions)
+	}
+}
+
+// An edit that adds mentions tells only those it adds; one that adds none
+// tells nobody.
+func TestEditTellsNewMentionsOnly(t *testing.T) {
+	w := newWorld(t)
+	th := must(w.svc.Start(w.ctx, w.staff, w.c.ID, threads.NewThread{Title: "Fix dates", Audience: threads.AudienceCase, Body: "Dates, please."}))
+	post := must(w.svc.Post(w.ctx, w.memberA, w.c.ID, th.ID, threads.NewPost{Body: "Ours is ready, @Bolt?"}))
+	jobs := w.jobs()
+	post = must(w.svc.Edit(w.ctx, w.memberA, w.c.ID, th.ID, post.ID, "Ours is ready, @Bolt? And @psirt@crux.example?", post.Version))
+	if w.jobs() != jobs+1 {
+		t.Fatalf("jobs %d -> %d, want one notice", jobs, w.jobs())
+	}
+	var payload string
+	if err := w.db.Read().QueryRowContext(w.ctx, `SELECT payload FROM jobs WHERE kind = $1 ORDER BY id DESC LIMIT 1`, threads.JobPost).Scan(&payload); err != nil {
+		t.Fatal(err)
+	}
+	var ev threads.Event
+	if err := json.Unmarshal([]byte(payload), &ev); err != nil || ev.PostID != post.ID || len(ev.Mentioned) != 1 || ev.Mentioned[0].UserID != w.memberC.UserID {
+		t.Fatalf("the edit's event %s (%v)", payload, err)
+	}
+	n := must(w.svc.Notice(w.ctx, ev))
+	if !n.Edited || len(n.To) != 0 || len(n.Users) != 1 || n.Users[0].UserID != w.memberC.UserID {
+		t.Errorf("the edit's notice %+v, want Crux's account alone", n)
+	}
+	must(w.svc.Edit(w.ctx, w.memberA, w.c.ID, th.ID, post.ID, "Ours is ready, @Bolt.", post.Version))
+	if w.jobs() != jobs+1 {
+		t.Errorf("an edit adding no mention queued a notice")
 	}
 }

@@ -11,6 +11,7 @@ type Notice struct {
 	Thread  Thread
 	PostID  int64
 	Started bool
+	Edited  bool   // the post was edited to mention those told
 	ByName  string // the participant that wrote the post, else the account
 	// To are the participants of the audience to tell (not the one that
 	// wrote); Mentioned those among them whose organisation the post
@@ -53,13 +54,18 @@ func (s *Service) Notice(ctx context.Context, e Event) (Notice, error) {
 		return Notice{}, err
 	}
 	aud := audienceOf(all, t)
-	n := Notice{Thread: t, PostID: post.ID, Started: e.Started, ByName: aud[post.Participant].Name}
+	n := Notice{Thread: t, PostID: post.ID, Started: e.Started, Edited: len(e.Mentioned) > 0, ByName: aud[post.Participant].Name}
 	if n.ByName == "" {
 		n.ByName = post.Author
 	}
 	mentions, err := mentionsOf(ctx, q, []int64{post.ID})
 	if err != nil {
 		return n, err
+	}
+	if n.Edited { // those the edit added and the post still mentions
+		mentions[post.ID] = slices.DeleteFunc(mentions[post.ID], func(m Mention) bool {
+			return !slices.ContainsFunc(e.Mentioned, func(a Mention) bool { return a.UserID == m.UserID && a.OrgID == m.OrgID })
+		})
 	}
 	var users []int64
 	for _, m := range sortedAudience(aud) {
@@ -70,6 +76,9 @@ func (s *Service) Notice(ctx context.Context, e Event) (Notice, error) {
 		if m.OrgID != 0 && slices.ContainsFunc(mentions[post.ID], func(x Mention) bool { return x.OrgID == m.OrgID }) {
 			n.Mentioned = append(n.Mentioned, m.ID)
 		}
+	}
+	if n.Edited {
+		n.To = n.Mentioned
 	}
 	for _, m := range mentions[post.ID] {
 		if m.UserID != 0 && m.UserID != post.AuthorUser {

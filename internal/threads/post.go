@@ -3,6 +3,7 @@ package threads
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strconv"
 	"time"
 
@@ -122,8 +123,8 @@ func mentionsOf(ctx context.Context, q store.Querier, ids []int64) (map[int64][]
 // Edit replaces the text of post postID of thread id, by its author,
 // keeping the earlier text in its history. version is the post's version
 // the author read; another one is a conflict. Mentions are resolved
-// again; they notify nobody (a notice went out when the post was
-// written).
+// again; those the edit adds are told (the others were when the post
+// was written).
 func (s *Service) Edit(ctx context.Context, p auth.Principal, caseID, id, postID int64, body string, version int) (Post, error) {
 	body, err := checkBody(body)
 	if err != nil {
@@ -168,10 +169,24 @@ func (o *op) edit(ctx context.Context, post *Post, body string) error {
 	if err != nil {
 		return err
 	}
+	before, err := mentionsOf(ctx, o.tx, []int64{post.ID})
+	if err != nil {
+		return err
+	}
 	if post.Mentions, err = mention(ctx, o.tx, o.t, audienceOf(all, o.t), post.ID, body); err != nil {
 		return err
 	}
-	return o.journal(ctx, "thread.edited", map[string]any{"post_id": post.ID, "version": post.Version})
+	if err := o.journal(ctx, "thread.edited", map[string]any{"post_id": post.ID, "version": post.Version}); err != nil {
+		return err
+	}
+	added := slices.DeleteFunc(slices.Clone(post.Mentions), func(m Mention) bool {
+		return slices.ContainsFunc(before[post.ID], func(b Mention) bool { return b.UserID == m.UserID && b.OrgID == m.OrgID })
+	})
+	if len(added) == 0 {
+		return nil
+	}
+	return enqueue(ctx, o.tx, o.now, Event{ThreadID: o.t.ID, CaseID: o.t.CaseID, PostID: post.ID, By: post.Participant,
+		ByUser: post.AuthorUser, Mentioned: added})
 }
 
 // Pin pins or unpins post postID of thread id (those who manage the case).

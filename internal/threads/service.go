@@ -30,6 +30,9 @@ type Event struct {
 	ByUser int64
 	// Started is set for the post that started the thread.
 	Started bool
+	// Mentioned, set when a post was edited, are the mentions the edit
+	// added: only they are told, the rest read the post already.
+	Mentioned []Mention `json:",omitempty"`
 }
 
 // Config links threads to its surroundings.
