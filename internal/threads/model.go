@@ -78,6 +78,9 @@ type Mention struct {
 	Name   string
 }
 
+// same reports whether o names whom m names (names may have changed).
+func (m Mention) same(o Mention) bool { return m.UserID == o.UserID && m.OrgID == o.OrgID }
+
 // Edit is an earlier version of a post.
 type Edit struct {
 	Version int

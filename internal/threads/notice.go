@@ -64,7 +64,7 @@ func (s *Service) Notice(ctx context.Context, e Event) (Notice, error) {
 	}
 	if n.Edited { // those the edit added and the post still mentions
 		mentions[post.ID] = slices.DeleteFunc(mentions[post.ID], func(m Mention) bool {
-			return !slices.ContainsFunc(e.Mentioned, func(a Mention) bool { return a.UserID == m.UserID && a.OrgID == m.OrgID })
+			return !slices.ContainsFunc(e.Mentioned, m.same)
 		})
 	}
 	var users []int64

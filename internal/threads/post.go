@@ -180,7 +180,7 @@ func (o *op) edit(ctx context.Context, post *Post, body string) error {
 		return err
 	}
 	added := slices.DeleteFunc(slices.Clone(post.Mentions), func(m Mention) bool {
-		return slices.ContainsFunc(before[post.ID], func(b Mention) bool { return b.UserID == m.UserID && b.OrgID == m.OrgID })
+		return slices.ContainsFunc(before[post.ID], m.same)
 	})
 	if len(added) == 0 {
 		return nil
